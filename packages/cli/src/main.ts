@@ -1,0 +1,24 @@
+import { cairnVersion } from '@cairn/server';
+import { Command } from 'commander';
+import { dbCommand } from './commands/db-command.js';
+import { serverCommand } from './commands/server-command.js';
+
+/** Builds the `cairn` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('cairn')
+    .description('Cairn: track, evaluate, trace, route and govern LLM applications.')
+    .version(cairnVersion);
+  serverCommand(program);
+  dbCommand(program);
+  return program;
+}
+
+/** Runs the CLI; errors print as one clear line and exit 1. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    console.error(`cairn: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { CairnError } from '../errors.js';
+
+/**
+ * Renders every failure as MLflow's `{"error_code", "message"}`. Domain errors keep their code;
+ * framework errors (malformed JSON, oversized bodies) map to the closest MLflow code; anything
+ * unexpected is logged and answered 500 without leaking internals.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | CairnError, request, reply) => {
+    if (error instanceof CairnError) {
+      return reply.status(error.httpStatus).send({ error_code: error.errorCode, message: error.message });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply
+        .status(413)
+        .send({ error_code: 'RESOURCE_EXHAUSTED', message: 'Request body is too large.' });
+    }
+    if (status >= 400 && status < 500) {
+      const errorCode = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'BAD_REQUEST' : 'INVALID_PARAMETER_VALUE';
+      return reply.status(400).send({ error_code: errorCode, message: describeClientError(error) });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error_code: 'INTERNAL_ERROR', message: 'Internal server error.' });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({
+      error_code: 'ENDPOINT_NOT_FOUND',
+      message: `No endpoint ${request.method} ${request.url.split('?')[0]}.`,
+    });
+  });
+}
+
+function describeClientError(error: FastifyError): string {
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'Request body is empty.';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return 'Bad Request. Content-Type must be one of [application/json].';
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return `Malformed JSON in request body: ${error.message}`;
+  }
+  return error.message;
+}

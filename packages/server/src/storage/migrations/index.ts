@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import type { StorageDialect } from '../storage-dialect.js';
+import { trackingMigration } from './001-tracking.js';
+
+/** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
+export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
+  return {
+    '001-tracking': trackingMigration(dialect),
+  };
+}

@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { invalidParameter } from '../errors.js';
+import { allMigrations } from './migrations/index.js';
+import type { DatabaseSchema } from './schema.js';
+import type { StorageDialect } from './storage-dialect.js';
+import { WriteQueue } from './write-queue.js';
+
+/** An open metadata database: the query builder, its dialect, and the group-commit write lane. */
+export interface Storage {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly dialect: StorageDialect;
+  readonly writes: WriteQueue;
+  /** The raw SQLite handle, for hot paths that use prepared statements inside a write. */
+  readonly sqlite?: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
+
+/** Where a backend store URI points. */
+export type ParsedStoreUri =
+  | { dialect: 'sqlite'; path: string }
+  | { dialect: 'postgres'; connectionString: string };
+
+/**
+ * Parses MLflow-style store URIs: `sqlite:///relative.db`, `sqlite:////absolute/path.db`,
+ * `sqlite:///:memory:`, `postgresql://user:pass@host:port/db` (a `+driver` suffix is ignored).
+ */
+export function parseStoreUri(uri: string): ParsedStoreUri {
+  if (uri.startsWith('sqlite:///')) {
+    const path = uri.slice('sqlite:///'.length);
+    if (path === '') throw invalidParameter(`Store URI '${uri}' names no database file.`);
+    return { dialect: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+  }
+  const match = /^(postgres|postgresql)(\+[a-z0-9]+)?:\/\//i.exec(uri);
+  if (match) return { dialect: 'postgres', connectionString: `postgresql://${uri.slice(match[0].length)}` };
+  throw invalidParameter(
+    `Unsupported backend store URI '${redactPassword(uri)}'. Use sqlite:///path/to/file.db or postgresql://user:pass@host:port/db.`,
+  );
+}
+
+/** Hides the password of a connection URI, so URIs can be logged. */
+export function redactPassword(uri: string): string {
+  return uri.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** Opens the database behind `uri` and, unless told not to, brings its schema up to date. */
+export async function openStorage(uri: string, options: { migrate?: boolean } = {}): Promise<Storage> {
+  const parsed = parseStoreUri(uri);
+  const storage = parsed.dialect === 'sqlite' ? openSqlite(parsed.path) : openPostgres(parsed.connectionString);
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(storage);
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
+  }
+  return storage;
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateToLatest(storage: Storage): Promise<string[]> {
+  const migrator = new Migrator({
+    db: storage.db,
+    provider: { getMigrations: async () => allMigrations(storage.dialect) },
+    migrationTableName: 'cairn_migrations',
+    migrationLockTableName: 'cairn_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+function openSqlite(path: string): Storage {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable before we answer.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = OFF');
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    writes: new WriteQueue(db),
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(connectionString: string): Storage {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    // int8 columns (ids, timestamps, steps) fit in a double well past any real value.
+    types: {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+    } as pg.CustomTypesConfig,
+  });
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', writes: new WriteQueue(db), close: () => db.destroy() };
+}

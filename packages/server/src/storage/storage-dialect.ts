@@ -1,0 +1,2 @@
+/** The metadata backends Cairn runs on. */
+export type StorageDialect = 'sqlite' | 'postgres';

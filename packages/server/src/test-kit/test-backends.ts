@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStorage, type Storage } from '../storage/index.js';
+
+/** A metadata backend the conformance suites run against. */
+export interface TestBackend {
+  name: 'sqlite' | 'postgres';
+  /** Opens a fresh, migrated, empty database; `close()` removes it. */
+  open(): Promise<Storage>;
+}
+
+/**
+ * SQLite always; PostgreSQL when CAIRN_TEST_POSTGRES_URL names a server (CI always sets it).
+ * Each `open()` gets its own database, so suites never see each other's rows.
+ */
+export function testBackends(): TestBackend[] {
+  const backends: TestBackend[] = [{ name: 'sqlite', open: openTempSqlite }];
+  const postgresUrl = process.env.CAIRN_TEST_POSTGRES_URL;
+  if (postgresUrl) backends.push({ name: 'postgres', open: () => openTempPostgres(postgresUrl) });
+  return backends;
+}
+
+async function openTempSqlite(): Promise<Storage> {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
+  const storage = await openStorage(`sqlite:///${join(dir, 'cairn.db')}`);
+  return withCleanup(storage, async () => rmSync(dir, { recursive: true, force: true }));
+}
+
+async function openTempPostgres(adminUrl: string): Promise<Storage> {
+  const name = `cairn_test_${randomBytes(6).toString('hex')}`;
+  await runAdmin(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const storage = await openStorage(url.toString());
+  return withCleanup(storage, () => runAdmin(adminUrl, `drop database if exists ${name} with (force)`));
+}
+
+async function runAdmin(adminUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+function withCleanup(storage: Storage, cleanup: () => Promise<void>): Storage {
+  return {
+    ...storage,
+    close: async () => {
+      await storage.writes.drain();
+      await storage.close();
+      await cleanup();
+    },
+  };
+}

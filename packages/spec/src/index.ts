@@ -1,0 +1,17 @@
+export { errorCodeHttpStatus } from './error-codes.js';
+export type { ErrorCode, ErrorResponse } from './error-codes.js';
+export type {
+  Dataset,
+  DatasetInput,
+  Experiment,
+  FileInfo,
+  LifecycleStage,
+  Metric,
+  MetricWithRunId,
+  Param,
+  Run,
+  RunInfo,
+  RunStatus,
+  Tag,
+  ViewType,
+} from './tracking.js';
