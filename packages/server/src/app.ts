@@ -22,7 +22,10 @@ export async function createApp(config: ServerConfig): Promise<FastifyInstance> 
   try {
     const artifacts = await openArtifactRepository(config.artifactsDestination);
     const context: AppContext = { storage, artifacts, clock: Date.now, authorize: () => {} };
-    const app = buildApp(context, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel });
+    const app = buildApp(context, {
+      bodyLimitBytes: config.bodyLimitBytes,
+      logLevel: config.logLevel,
+    });
     app.addHook('onClose', async () => {
       await storage.writes.drain();
       await storage.close();

@@ -16,7 +16,12 @@ export interface ServerConfig {
 }
 
 /** Flags as the CLI passes them; any may be absent. */
-export type ServerFlags = Partial<Pick<ServerConfig, 'host' | 'port' | 'backendStoreUri' | 'artifactsDestination' | 'workers' | 'logLevel'>>;
+export type ServerFlags = Partial<
+  Pick<
+    ServerConfig,
+    'host' | 'port' | 'backendStoreUri' | 'artifactsDestination' | 'workers' | 'logLevel'
+  >
+>;
 
 /**
  * The single place that reads Cairn's server settings from the environment. Flags win over
@@ -32,12 +37,17 @@ export function loadServerConfig(
   return {
     host: flags.host ?? env.CAIRN_HOST ?? '127.0.0.1',
     port: flags.port ?? integerFrom(env.CAIRN_PORT, 'CAIRN_PORT') ?? 5000,
-    backendStoreUri: flags.backendStoreUri ?? env.CAIRN_BACKEND_STORE_URI ?? `sqlite:///${join(dataDir, 'cairn.db')}`,
+    backendStoreUri:
+      flags.backendStoreUri ??
+      env.CAIRN_BACKEND_STORE_URI ??
+      `sqlite:///${join(dataDir, 'cairn.db')}`,
     artifactsDestination:
       flags.artifactsDestination ?? env.CAIRN_ARTIFACTS_DESTINATION ?? join(dataDir, 'artifacts'),
     workers: flags.workers ?? integerFrom(env.CAIRN_WORKERS, 'CAIRN_WORKERS') ?? 1,
-    bodyLimitBytes: integerFrom(env.CAIRN_BODY_LIMIT_BYTES, 'CAIRN_BODY_LIMIT_BYTES') ?? 64 * 1024 * 1024,
-    logLevel: flags.logLevel ?? (env.CAIRN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'warn',
+    bodyLimitBytes:
+      integerFrom(env.CAIRN_BODY_LIMIT_BYTES, 'CAIRN_BODY_LIMIT_BYTES') ?? 64 * 1024 * 1024,
+    logLevel:
+      flags.logLevel ?? (env.CAIRN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'warn',
   };
 }
 

@@ -1,10 +1,10 @@
-export { buildApp, createApp } from './app.js';
 export type { BuildAppOptions } from './app.js';
+export { buildApp, createApp } from './app.js';
 export type { AppContext, AuthorizeRequest } from './app-context.js';
-export { loadServerConfig } from './config.js';
 export type { ServerConfig, ServerFlags } from './config.js';
+export { loadServerConfig } from './config.js';
 export { CairnError } from './errors.js';
 export { startServer } from './start-server.js';
-export { migrateToLatest, openStorage, parseStoreUri, redactPassword } from './storage/index.js';
 export type { Storage } from './storage/index.js';
+export { migrateToLatest, openStorage, parseStoreUri, redactPassword } from './storage/index.js';
 export { cairnVersion } from './version.js';

@@ -1,5 +1,5 @@
-export { errorCodeHttpStatus } from './error-codes.js';
 export type { ErrorCode, ErrorResponse } from './error-codes.js';
+export { errorCodeHttpStatus } from './error-codes.js';
 export type {
   Dataset,
   DatasetInput,

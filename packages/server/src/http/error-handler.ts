@@ -9,7 +9,9 @@ import { CairnError } from '../errors.js';
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | CairnError, request, reply) => {
     if (error instanceof CairnError) {
-      return reply.status(error.httpStatus).send({ error_code: error.errorCode, message: error.message });
+      return reply
+        .status(error.httpStatus)
+        .send({ error_code: error.errorCode, message: error.message });
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {
@@ -18,11 +20,14 @@ export function installErrorHandler(app: FastifyInstance): void {
         .send({ error_code: 'RESOURCE_EXHAUSTED', message: 'Request body is too large.' });
     }
     if (status >= 400 && status < 500) {
-      const errorCode = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'BAD_REQUEST' : 'INVALID_PARAMETER_VALUE';
+      const errorCode =
+        error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'BAD_REQUEST' : 'INVALID_PARAMETER_VALUE';
       return reply.status(400).send({ error_code: errorCode, message: describeClientError(error) });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error_code: 'INTERNAL_ERROR', message: 'Internal server error.' });
+    return reply
+      .status(500)
+      .send({ error_code: 'INTERNAL_ERROR', message: 'Internal server error.' });
   });
 
   app.setNotFoundHandler((request, reply) => {

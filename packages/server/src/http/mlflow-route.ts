@@ -5,7 +5,10 @@ import { invalidParameter } from '../errors.js';
 export type RequestInput = Record<string, unknown>;
 
 /** Handles one MLflow RPC: takes the request's fields, returns the JSON response body. */
-export type RpcHandler = (input: RequestInput, request: FastifyRequest) => Promise<unknown> | unknown;
+export type RpcHandler = (
+  input: RequestInput,
+  request: FastifyRequest,
+) => Promise<unknown> | unknown;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
 

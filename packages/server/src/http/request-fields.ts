@@ -60,7 +60,8 @@ export class RequestFields {
   optionalInteger(name: string): number | undefined {
     const value = this.single(name);
     if (value === undefined || value === null || value === '') return undefined;
-    const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+    const number =
+      typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
     if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
       throw invalidParameterType(this.prefix + name, value, 'an integer');
     }
@@ -77,7 +78,8 @@ export class RequestFields {
   /** A required double; accepts numbers and the strings "NaN", "Infinity", "-Infinity" and decimals. */
   requiredDouble(name: string): number {
     const value = this.single(name);
-    if (value === undefined || value === null || value === '') throw missingParameter(this.prefix + name);
+    if (value === undefined || value === null || value === '')
+      throw missingParameter(this.prefix + name);
     if (typeof value === 'number') return value;
     if (typeof value === 'string') {
       const trimmed = value.trim();
@@ -94,7 +96,8 @@ export class RequestFields {
     const value = this.single(name);
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'boolean') return value;
-    if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+    if (typeof value === 'string' && /^(true|false)$/i.test(value))
+      return value.toLowerCase() === 'true';
     throw invalidParameterType(this.prefix + name, value, 'a boolean');
   }
 
@@ -136,6 +139,8 @@ export class RequestFields {
   private single(name: string): unknown {
     const value = this.input[name];
     // A query string may repeat a scalar key; protobuf takes the last one.
-    return Array.isArray(value) && this.prefix === '' && typeof value[0] !== 'object' ? value.at(-1) : value;
+    return Array.isArray(value) && this.prefix === '' && typeof value[0] !== 'object'
+      ? value.at(-1)
+      : value;
   }
 }

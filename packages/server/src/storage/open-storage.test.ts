@@ -4,7 +4,10 @@ import { migrateToLatest, parseStoreUri, redactPassword } from './index.js';
 
 describe('parseStoreUri', () => {
   it('reads SQLAlchemy-style sqlite URIs', () => {
-    expect(parseStoreUri('sqlite:////tmp/a/cairn.db')).toEqual({ dialect: 'sqlite', path: '/tmp/a/cairn.db' });
+    expect(parseStoreUri('sqlite:////tmp/a/cairn.db')).toEqual({
+      dialect: 'sqlite',
+      path: '/tmp/a/cairn.db',
+    });
     expect(parseStoreUri('sqlite:///:memory:')).toEqual({ dialect: 'sqlite', path: ':memory:' });
   });
 
@@ -27,7 +30,11 @@ describe.each(testBackends())('storage on $name', (backend) => {
     try {
       const experiments = await storage.db.selectFrom('experiments').selectAll().execute();
       expect(experiments).toHaveLength(1);
-      expect(experiments[0]).toMatchObject({ experiment_id: 0, name: 'Default', lifecycle_stage: 'active' });
+      expect(experiments[0]).toMatchObject({
+        experiment_id: 0,
+        name: 'Default',
+        lifecycle_stage: 'active',
+      });
       expect(await migrateToLatest(storage)).toEqual([]);
     } finally {
       await storage.close();
@@ -41,9 +48,23 @@ describe.each(testBackends())('storage on $name', (backend) => {
         storage.writes.run((trx) =>
           trx.insertInto('experiment_tags').values({ experiment_id: 0, key, value: 'v' }).execute(),
         );
-      const results = await Promise.allSettled([insertTag('a'), insertTag('b'), insertTag('a'), insertTag('c')]);
-      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-      const keys = await storage.db.selectFrom('experiment_tags').select('key').orderBy('key').execute();
+      const results = await Promise.allSettled([
+        insertTag('a'),
+        insertTag('b'),
+        insertTag('a'),
+        insertTag('c'),
+      ]);
+      expect(results.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      const keys = await storage.db
+        .selectFrom('experiment_tags')
+        .select('key')
+        .orderBy('key')
+        .execute();
       expect(keys.map((row) => row.key)).toEqual(['a', 'b', 'c']);
     } finally {
       await storage.close();

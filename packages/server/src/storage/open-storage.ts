@@ -35,7 +35,8 @@ export function parseStoreUri(uri: string): ParsedStoreUri {
     return { dialect: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
   }
   const match = /^(postgres|postgresql)(\+[a-z0-9]+)?:\/\//i.exec(uri);
-  if (match) return { dialect: 'postgres', connectionString: `postgresql://${uri.slice(match[0].length)}` };
+  if (match)
+    return { dialect: 'postgres', connectionString: `postgresql://${uri.slice(match[0].length)}` };
   throw invalidParameter(
     `Unsupported backend store URI '${redactPassword(uri)}'. Use sqlite:///path/to/file.db or postgresql://user:pass@host:port/db.`,
   );
@@ -47,9 +48,13 @@ export function redactPassword(uri: string): string {
 }
 
 /** Opens the database behind `uri` and, unless told not to, brings its schema up to date. */
-export async function openStorage(uri: string, options: { migrate?: boolean } = {}): Promise<Storage> {
+export async function openStorage(
+  uri: string,
+  options: { migrate?: boolean } = {},
+): Promise<Storage> {
   const parsed = parseStoreUri(uri);
-  const storage = parsed.dialect === 'sqlite' ? openSqlite(parsed.path) : openPostgres(parsed.connectionString);
+  const storage =
+    parsed.dialect === 'sqlite' ? openSqlite(parsed.path) : openPostgres(parsed.connectionString);
   if (options.migrate !== false) {
     try {
       await migrateToLatest(storage);
@@ -71,7 +76,9 @@ export async function migrateToLatest(storage: Storage): Promise<string[]> {
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
-  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
 }
 
 function openSqlite(path: string): Storage {

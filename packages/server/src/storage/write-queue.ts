@@ -62,7 +62,7 @@ export class WriteQueue {
           for (const write of group) values.push(await write.work(trx));
           return values;
         });
-        group.forEach((write, index) => write.resolve(results[index]));
+        for (const [index, write] of group.entries()) write.resolve(results[index]);
         return;
       } catch {
         // Fall through: run each write alone so only the failing one reports its error.

@@ -35,7 +35,9 @@ async function openTempPostgres(adminUrl: string): Promise<Storage> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const storage = await openStorage(url.toString());
-  return withCleanup(storage, () => runAdmin(adminUrl, `drop database if exists ${name} with (force)`));
+  return withCleanup(storage, () =>
+    runAdmin(adminUrl, `drop database if exists ${name} with (force)`),
+  );
 }
 
 async function runAdmin(adminUrl: string, statement: string): Promise<void> {

@@ -7,7 +7,9 @@ export function trackingMigration(dialect: StorageDialect): Migration {
     async up(db: Kysely<unknown>) {
       const experiments = db.schema.createTable('experiments');
       await (dialect === 'sqlite'
-        ? experiments.addColumn('experiment_id', 'integer', (col) => col.primaryKey().autoIncrement())
+        ? experiments.addColumn('experiment_id', 'integer', (col) =>
+            col.primaryKey().autoIncrement(),
+          )
         : experiments.addColumn('experiment_id', 'bigserial', (col) => col.primaryKey())
       )
         .addColumn('name', 'text', (col) => col.notNull().unique())
@@ -52,7 +54,11 @@ export function trackingMigration(dialect: StorageDialect): Migration {
           .addColumn('value', 'text', (col) => col.notNull())
           .addPrimaryKeyConstraint(`${table}_pk`, ['run_uuid', 'key'])
           .execute();
-        await db.schema.createIndex(`${table}_key_value_idx`).on(table).columns(['key', 'value']).execute();
+        await db.schema
+          .createIndex(`${table}_key_value_idx`)
+          .on(table)
+          .columns(['key', 'value'])
+          .execute();
       }
 
       for (const table of ['metrics', 'latest_metrics'] as const) {
@@ -64,10 +70,15 @@ export function trackingMigration(dialect: StorageDialect): Migration {
           .addColumn('timestamp', 'bigint', (col) => col.notNull())
           .addColumn('step', 'bigint', (col) => col.notNull())
           .addColumn('is_nan', 'integer', (col) => col.notNull());
-        if (table === 'latest_metrics') create = create.addPrimaryKeyConstraint('latest_metrics_pk', ['run_uuid', 'key']);
+        if (table === 'latest_metrics')
+          create = create.addPrimaryKeyConstraint('latest_metrics_pk', ['run_uuid', 'key']);
         await create.execute();
       }
-      await db.schema.createIndex('metrics_run_key_step_idx').on('metrics').columns(['run_uuid', 'key', 'step']).execute();
+      await db.schema
+        .createIndex('metrics_run_key_step_idx')
+        .on('metrics')
+        .columns(['run_uuid', 'key', 'step'])
+        .execute();
       await db.schema
         .createIndex('latest_metrics_key_value_idx')
         .on('latest_metrics')
@@ -84,7 +95,11 @@ export function trackingMigration(dialect: StorageDialect): Migration {
         .addColumn('dataset_source', 'text', (col) => col.notNull())
         .addColumn('dataset_schema', 'text')
         .addColumn('dataset_profile', 'text')
-        .addUniqueConstraint('datasets_experiment_name_digest_uq', ['experiment_id', 'name', 'digest'])
+        .addUniqueConstraint('datasets_experiment_name_digest_uq', [
+          'experiment_id',
+          'name',
+          'digest',
+        ])
         .execute();
 
       await db.schema
@@ -94,9 +109,18 @@ export function trackingMigration(dialect: StorageDialect): Migration {
         .addColumn('source_id', 'text', (col) => col.notNull())
         .addColumn('destination_type', 'text', (col) => col.notNull())
         .addColumn('destination_id', 'text', (col) => col.notNull())
-        .addUniqueConstraint('inputs_link_uq', ['source_type', 'source_id', 'destination_type', 'destination_id'])
+        .addUniqueConstraint('inputs_link_uq', [
+          'source_type',
+          'source_id',
+          'destination_type',
+          'destination_id',
+        ])
         .execute();
-      await db.schema.createIndex('inputs_destination_idx').on('inputs').columns(['destination_id']).execute();
+      await db.schema
+        .createIndex('inputs_destination_idx')
+        .on('inputs')
+        .columns(['destination_id'])
+        .execute();
 
       await db.schema
         .createTable('input_tags')
