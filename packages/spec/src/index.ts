@@ -1,5 +1,14 @@
 export type { ErrorCode, ErrorResponse } from './error-codes.js';
 export { errorCodeHttpStatus } from './error-codes.js';
+export type { ModelPrice, PriceCatalogue, TokenUsage } from './price-catalogue.js';
+export {
+  costOf,
+  defaultPriceCatalogue,
+  findModelPrice,
+  mergePriceCatalogue,
+  normalizeModelName,
+  parsePriceCatalogueOverride,
+} from './price-catalogue.js';
 export type {
   Dataset,
   DatasetInput,
@@ -15,3 +24,21 @@ export type {
   Tag,
   ViewType,
 } from './tracking.js';
+export type {
+  CreateExperimentRequest,
+  CreateExperimentResponse,
+  CreateRunRequest,
+  GetExperimentResponse,
+  GetMetricHistoryBulkIntervalResponse,
+  GetMetricHistoryResponse,
+  GetRunResponse,
+  ListArtifactsResponse,
+  LogBatchRequest,
+  LogInputsRequest,
+  SearchExperimentsRequest,
+  SearchExperimentsResponse,
+  SearchRunsRequest,
+  SearchRunsResponse,
+  UpdateRunRequest,
+  UpdateRunResponse,
+} from './tracking-api.js';
