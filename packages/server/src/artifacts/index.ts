@@ -1,20 +1,30 @@
-import type { Readable } from 'node:stream';
-import type { FileInfo } from '@cairn/spec';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { registerProxyArtifactRoutes } from './proxy-artifact-routes.js';
+import { registerRunArtifactRoutes } from './run-artifact-routes.js';
 
-/** Where artifact bytes live: local disk, S3 or Azure Blob. Paths are relative to the repository root. */
-export interface ArtifactRepository {
-  put(path: string, body: Readable): Promise<void>;
-  get(path: string): Promise<Readable>;
-  list(path: string): Promise<FileInfo[]>;
-  delete(path: string): Promise<void>;
+export { percentDecode, safeArtifactPath } from './artifact-path.js';
+export type {
+  ArtifactDownload,
+  ArtifactRepository,
+  ArtifactStoreSettings,
+  AzureSettings,
+  S3Settings,
+} from './artifact-repository.js';
+export { openArtifactRepository } from './open-artifact-repository.js';
+export { proxiedArtifactPath } from './proxied-artifact-uri.js';
+
+/**
+ * Registers the artifact proxy (`/api/2.0/mlflow-artifacts/...`), `artifacts/list`, and the UI's
+ * `/get-artifact` and `upload-artifact`. They live in their own scope whose only content-type
+ * parser hands every body (of any type, JSON included) to the route as a stream, so uploads of
+ * any size pass through without being buffered.
+ */
+export function registerArtifactRoutes(app: FastifyInstance, context: AppContext): void {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    registerProxyArtifactRoutes(scope, context.artifacts);
+    registerRunArtifactRoutes(scope, context);
+  });
 }
-
-/** Opens the repository a `--artifacts-destination` value names. */
-export async function openArtifactRepository(_destination: string): Promise<ArtifactRepository> {
-  throw new Error('not built yet');
-}
-
-/** Registers the artifact proxy (`/api/2.0/mlflow-artifacts/...`) and `artifacts/list`. */
-export function registerArtifactRoutes(_app: FastifyInstance, _context: AppContext): void {}
