@@ -24,18 +24,25 @@ export function percentDecode(text: string): string {
  * Throws INVALID_PARAMETER_VALUE "Invalid path", as MLflow does.
  */
 export function safeArtifactPath(path: string): string {
+  assertSafeForms(path);
+  const normalised = path
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/');
+  // Dropping segments can bring an encoded `/` to the front (`./%2fetc` → `%2fetc`).
+  assertSafeForms(normalised);
+  return normalised;
+}
+
+function assertSafeForms(path: string): void {
   let form = path;
   for (let round = 0; ; round++) {
     if (!isSafeForm(form)) throw invalidParameter('Invalid path');
     const decoded = percentDecode(form);
-    if (decoded === form) break;
+    if (decoded === form) return;
     if (round === maxDecodeRounds) throw invalidParameter('Invalid path');
     form = decoded;
   }
-  return path
-    .split('/')
-    .filter((segment) => segment !== '' && segment !== '.')
-    .join('/');
 }
 
 function isSafeForm(form: string): boolean {

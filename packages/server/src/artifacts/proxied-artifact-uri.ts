@@ -14,5 +14,9 @@ export function proxiedArtifactPath(artifactUri: string): string {
       `The artifact URI '${artifactUri}' is not served by this server: it only serves proxied artifacts (mlflow-artifacts:/...). Read it with a client that has access to that store.`,
     );
   }
+  // The host is ignored, but must look like one: `#`, `?` or `;` there would be smuggling.
+  if (match[1] !== undefined && !/^\/\/[A-Za-z0-9.:[\]_-]*$/.test(match[1])) {
+    throw invalidParameter('Invalid path');
+  }
   return safeArtifactPath((match[2] ?? '').replace(/^\/+/, ''));
 }

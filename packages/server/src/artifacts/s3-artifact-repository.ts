@@ -25,12 +25,13 @@ export class S3ArtifactRepository implements ArtifactRepository {
 
   /** `destination` is `s3://bucket[/prefix]`. */
   constructor(destination: string, settings: S3Settings = {}) {
-    const url = new URL(destination);
-    if (url.protocol !== 's3:' || url.hostname === '') {
+    // Parsed by hand: URL would quietly resolve `..` in the prefix.
+    const match = /^s3:\/\/([^/?#]+)(?:\/(.*))?$/.exec(destination);
+    if (!match?.[1]) {
       throw invalidParameter(`Not an S3 URI: '${destination}'. Expected s3://bucket/prefix.`);
     }
-    this.bucket = url.hostname;
-    this.prefix = safeArtifactPath(decodeURIComponent(url.pathname.replace(/^\/+/, '')));
+    this.bucket = match[1];
+    this.prefix = safeArtifactPath(match[2] ?? '');
     const { accessKeyId, secretAccessKey, sessionToken } = settings;
     this.client = new S3Client({
       endpoint: settings.endpointUrl,
