@@ -20,7 +20,10 @@ export interface BuildAppOptions {
 export async function createApp(config: ServerConfig): Promise<FastifyInstance> {
   const storage = await openStorage(config.backendStoreUri);
   try {
-    const artifacts = await openArtifactRepository(config.artifactsDestination);
+    const artifacts = await openArtifactRepository(
+      config.artifactsDestination,
+      config.artifactStore,
+    );
     const context: AppContext = { storage, artifacts, clock: Date.now, authorize: () => {} };
     const app = buildApp(context, {
       bodyLimitBytes: config.bodyLimitBytes,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ArtifactStoreSettings } from './artifacts/index.js';
 
 /** Everything `cairn server` needs to start; built from flags and environment in one place. */
 export interface ServerConfig {
@@ -6,8 +7,10 @@ export interface ServerConfig {
   port: number;
   /** `sqlite:///path.db` or `postgresql://user:pass@host:port/db`. */
   backendStoreUri: string;
-  /** A local directory, `s3://bucket/prefix`, or `wasbs://container@account.blob.core.windows.net/prefix`. */
+  /** A local directory or file:// URI, `s3://bucket/prefix`, `wasbs://container@account.blob.core.windows.net/prefix` or `azure://container/prefix`. */
   artifactsDestination: string;
+  /** Endpoints and credentials for S3 and Azure Blob destinations. */
+  artifactStore: ArtifactStoreSettings;
   workers: number;
   /** Largest accepted JSON body, in bytes. */
   bodyLimitBytes: number;
@@ -43,11 +46,41 @@ export function loadServerConfig(
       `sqlite:///${join(dataDir, 'cairn.db')}`,
     artifactsDestination:
       flags.artifactsDestination ?? env.CAIRN_ARTIFACTS_DESTINATION ?? join(dataDir, 'artifacts'),
+    artifactStore: artifactStoreSettings(env),
     workers: flags.workers ?? integerFrom(env.CAIRN_WORKERS, 'CAIRN_WORKERS') ?? 1,
     bodyLimitBytes:
       integerFrom(env.CAIRN_BODY_LIMIT_BYTES, 'CAIRN_BODY_LIMIT_BYTES') ?? 64 * 1024 * 1024,
     logLevel:
       flags.logLevel ?? (env.CAIRN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'warn',
+  };
+}
+
+/**
+ * S3 and Azure settings under the names MLflow and the cloud SDKs use. Path-style S3 addressing
+ * (which MinIO and most S3-compatible servers need) is the default when a custom endpoint is set;
+ * CAIRN_S3_ADDRESSING_STYLE=path|virtual overrides it.
+ */
+function artifactStoreSettings(env: NodeJS.ProcessEnv): ArtifactStoreSettings {
+  const endpointUrl =
+    env.MLFLOW_S3_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  const style = env.CAIRN_S3_ADDRESSING_STYLE;
+  if (style && style !== 'path' && style !== 'virtual') {
+    throw new Error(`CAIRN_S3_ADDRESSING_STYLE must be 'path' or 'virtual', got '${style}'.`);
+  }
+  return {
+    s3: {
+      endpointUrl,
+      region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+      accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
+      sessionToken: env.AWS_SESSION_TOKEN || undefined,
+      forcePathStyle: style ? style === 'path' : endpointUrl !== undefined,
+    },
+    azure: {
+      connectionString: env.AZURE_STORAGE_CONNECTION_STRING || undefined,
+      accountName: env.AZURE_STORAGE_ACCOUNT || undefined,
+      accountKey: env.AZURE_STORAGE_ACCESS_KEY || env.AZURE_STORAGE_ACCOUNT_KEY || undefined,
+    },
   };
 }
 
