@@ -1,1 +1,50 @@
-export {};
+export type { DownloadProgress } from './client/artifact-transfer.js';
+export { artifactUrl } from './client/artifact-uri.js';
+export { CairnApiError, hasErrorCode } from './client/cairn-api-error.js';
+export type {
+  CairnClientOptions,
+  MetricInput,
+  Page,
+  SearchOptions,
+} from './client/cairn-client.js';
+export { CairnClient } from './client/cairn-client.js';
+export type { HttpTransportOptions } from './client/http-transport.js';
+export type { RetryPolicy } from './client/retry-policy.js';
+export { defaultRetryPolicy } from './client/retry-policy.js';
+export type { LogBatchEntries } from './client/split-log-batch.js';
+export { logBatchLimits, splitLogBatch } from './client/split-log-batch.js';
+export type { MetricSums } from './client/sum-metric-by-tag.js';
+export { sumMetricByTag } from './client/sum-metric-by-tag.js';
+export { parseTrackingUri } from './client/tracking-uri.js';
+export type { SdkEnvironment } from './config.js';
+export { readSdkEnvironment } from './config.js';
+export type { ActiveRun, CairnOptions, StartRunOptions } from './fluent/cairn.js';
+export { Cairn } from './fluent/cairn.js';
+export {
+  activeRun,
+  endRun,
+  flush,
+  getDefaultCairn,
+  getTrackingUri,
+  logArtifact,
+  logDict,
+  logLlmCall,
+  logMetric,
+  logMetrics,
+  logParam,
+  logParams,
+  logText,
+  setDefaultCairn,
+  setExperiment,
+  setTag,
+  setTags,
+  setTrackingUri,
+  startRun,
+  withRun,
+} from './fluent/default-cairn.js';
+export type { ChatContentPart, ChatMessage, LlmText } from './llm/chat-message.js';
+export { renderLlmText } from './llm/chat-message.js';
+export type { TokenCount, TokenEncoding } from './llm/count-tokens.js';
+export { countTokens, encodingForModel } from './llm/count-tokens.js';
+export { loadPriceCatalogue } from './llm/load-price-catalogue.js';
+export type { LlmCall, LlmCallRecord } from './llm/log-llm-call.js';
