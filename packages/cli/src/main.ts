@@ -1,6 +1,9 @@
 import { cairnVersion } from '@cairn/server';
 import { Command } from 'commander';
+import { artifactsCommand } from './commands/artifacts-command.js';
 import { dbCommand } from './commands/db-command.js';
+import { experimentsCommand } from './commands/experiments-command.js';
+import { runsCommand } from './commands/runs-command.js';
 import { serverCommand } from './commands/server-command.js';
 
 /** Builds the `cairn` command tree. */
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .version(cairnVersion);
   serverCommand(program);
   dbCommand(program);
+  experimentsCommand(program);
+  runsCommand(program);
+  artifactsCommand(program);
   return program;
 }
 

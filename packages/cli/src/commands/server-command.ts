@@ -1,6 +1,13 @@
-import cluster from 'node:cluster';
-import { loadServerConfig, redactPassword, startServer } from '@cairn/server';
-import { type Command, InvalidArgumentError } from 'commander';
+import cluster, { type Worker } from 'node:cluster';
+import {
+  loadServerConfig,
+  openStorage,
+  redactPassword,
+  type ServerConfig,
+  startServer,
+} from '@cairn/server';
+import type { Command } from 'commander';
+import { parsePort, parsePositiveInteger } from './option-parsers.js';
 
 /** `cairn server`: the tracking server, with MLflow's flag names. */
 export function serverCommand(program: Command): void {
@@ -9,7 +16,8 @@ export function serverCommand(program: Command): void {
     .description(
       'Start the tracking server. Defaults to SQLite and local artifacts under ./cairn-data.\n' +
         'Every flag can also come from the environment: CAIRN_HOST, CAIRN_PORT,\n' +
-        'CAIRN_BACKEND_STORE_URI, CAIRN_ARTIFACTS_DESTINATION, CAIRN_WORKERS.',
+        'CAIRN_BACKEND_STORE_URI, CAIRN_ARTIFACTS_DESTINATION, CAIRN_WORKERS.\n' +
+        'Example: cairn server --port 5000 --backend-store-uri postgresql://u:p@db:5432/cairn --workers 4',
     )
     .option('-h, --host <host>', 'address to listen on (default 127.0.0.1)')
     .option('-p, --port <port>', 'port to listen on (default 5000)', parsePort)
@@ -23,7 +31,7 @@ export function serverCommand(program: Command): void {
     )
     .option(
       '-w, --workers <n>',
-      'worker processes sharing the port (default 1)',
+      'worker processes sharing the port (default 1; use PostgreSQL for more than a few)',
       parsePositiveInteger,
     )
     .action(
@@ -35,47 +43,90 @@ export function serverCommand(program: Command): void {
         workers?: number;
       }) => {
         const config = loadServerConfig(options);
-        if (config.workers > 1 && cluster.isPrimary) {
-          // Migrate once in the primary so workers never race on the schema.
-          const { openStorage } = await import('@cairn/server');
-          await (await openStorage(config.backendStoreUri)).close();
-          for (let index = 0; index < config.workers; index++) cluster.fork();
-          cluster.on('exit', (worker, code) => {
-            if (code !== 0)
-              console.error(
-                `worker ${worker.process.pid} exited with code ${code}; starting another`,
-              );
-            if (code !== 0) cluster.fork();
-          });
-          console.log(
-            `Cairn server on http://${config.host}:${config.port} with ${config.workers} workers (store ${redactPassword(config.backendStoreUri)}, artifacts ${config.artifactsDestination})`,
-          );
-          return;
-        }
-        const { app, address } = await startServer(config);
-        if (!cluster.isWorker) {
-          console.log(
-            `Cairn server listening on ${address} (store ${redactPassword(config.backendStoreUri)}, artifacts ${config.artifactsDestination})`,
-          );
-        }
-        const shutdown = () => void app.close().then(() => process.exit(0));
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
+        if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config);
+        await serveInThisProcess(config);
       },
     );
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new InvalidArgumentError('must be a port number 0-65535.');
-  return port;
+/** Runs one server in this process; a cluster worker reports a failed start by exiting 1. */
+async function serveInThisProcess(config: ServerConfig): Promise<void> {
+  let started: Awaited<ReturnType<typeof startServer>>;
+  try {
+    started = await startServer(config);
+  } catch (error) {
+    // A worker's IPC channel would keep it alive, so leave explicitly; the primary reports it.
+    if (cluster.isWorker) {
+      console.error(`cairn: worker ${process.pid}: ${describe(error)}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!cluster.isWorker) {
+    console.log(`Cairn server listening on ${started.address} (${describeStores(config)})`);
+  }
+  const shutdown = () => void started.app.close().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
 }
 
-/** Parses a whole number ≥ 1 for commander. */
-export function parsePositiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new InvalidArgumentError('must be a whole number of at least 1.');
-  return value;
+/**
+ * The primary of `--workers N`: migrates the schema once (so workers never race on it), forks N
+ * workers sharing the port, replaces a worker that crashes after it was serving, gives up when
+ * workers cannot start at all, and stops them all on SIGINT/SIGTERM.
+ */
+async function superviseWorkers(config: ServerConfig): Promise<void> {
+  await (await openStorage(config.backendStoreUri)).close();
+  const serving = new Set<Worker>();
+  let stopping = false;
+  let announced = false;
+
+  cluster.on('listening', (worker, address) => {
+    serving.add(worker);
+    if (!announced) {
+      announced = true;
+      const host = address.address ?? config.host;
+      console.log(
+        `Cairn server listening on http://${host}:${address.port} with ${config.workers} workers (${describeStores(config)})`,
+      );
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    const wasServing = serving.delete(worker);
+    if (stopping) {
+      // Exits with process.exitCode: 0 after a requested stop, 1 after a failed start.
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
+      return;
+    }
+    if (wasServing) {
+      console.error(
+        `cairn: worker ${worker.process.pid} stopped (${signal ?? `code ${code}`}); starting another`,
+      );
+      cluster.fork();
+      return;
+    }
+    // A worker that never served failed to start (bad store, port taken): retrying cannot help.
+    console.error('cairn: a worker failed to start; stopping the server.');
+    stopping = true;
+    for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+    process.exitCode = 1;
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
+  });
+  const stop = () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {});
+    if (workers.length === 0) process.exit(0);
+    for (const worker of workers) worker?.process.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  for (let index = 0; index < config.workers; index++) cluster.fork();
+}
+
+function describeStores(config: ServerConfig): string {
+  return `store ${redactPassword(config.backendStoreUri)}, artifacts ${config.artifactsDestination}`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
