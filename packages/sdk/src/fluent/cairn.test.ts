@@ -271,7 +271,7 @@ describe('logLlmCall', () => {
       { key: 'max_tokens', value: '256' },
     ]);
     const metrics = Object.fromEntries(
-      (batch?.metrics as { key: string; value: number }[]).map((metric) => [
+      ((batch?.metrics ?? []) as { key: string; value: number }[]).map((metric) => [
         metric.key,
         metric.value,
       ]),
