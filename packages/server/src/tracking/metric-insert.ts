@@ -1,0 +1,126 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import type { DatabaseSchema } from '../storage/index.js';
+
+/** A validated metric point on its way in; `value` may be NaN or ±Infinity. */
+export interface MetricPoint {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+/** The columns of a point as stored: NaN becomes value 0 with is_nan 1 (SQLite has no NaN). */
+interface StoredPoint {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  isNan: number;
+}
+
+function toStored(point: MetricPoint): StoredPoint {
+  const isNan = Number.isNaN(point.value);
+  return {
+    key: point.key,
+    value: isNan ? 0 : point.value,
+    timestamp: point.timestamp,
+    step: point.step,
+    isNan: isNan ? 1 : 0,
+  };
+}
+
+/** True when `a` is newer than `b` by MLflow's rule: compare (step, timestamp, value). */
+function isNewer(a: StoredPoint, b: StoredPoint): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  return a.value > b.value;
+}
+
+/** The newest point of each key in a batch, so latest_metrics gets one upsert per key. */
+function newestPerKey(points: readonly StoredPoint[]): StoredPoint[] {
+  const newest = new Map<string, StoredPoint>();
+  for (const point of points) {
+    const current = newest.get(point.key);
+    if (current === undefined || isNewer(point, current)) newest.set(point.key, point);
+  }
+  return [...newest.values()];
+}
+
+const latestUpdateSql = `do update set value = excluded.value, timestamp = excluded.timestamp,
+  step = excluded.step, is_nan = excluded.is_nan
+  where (excluded.step, excluded.timestamp, excluded.value) >
+        (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`;
+
+/**
+ * The hot insert of metric points into `metrics` (identical points are ignored by the unique
+ * index) and `latest_metrics` (kept at the max by step, timestamp, value), specialised per dialect:
+ * cached prepared statements on SQLite, one `unnest` statement per table on PostgreSQL.
+ */
+export interface MetricInserter {
+  insert(db: Kysely<DatabaseSchema>, runId: string, points: readonly MetricPoint[]): Promise<void>;
+}
+
+/** SQLite: prepared statements on the raw handle, which shares Kysely's connection and transaction. */
+export function sqliteMetricInserter(sqlite: BetterSqlite3.Database): MetricInserter {
+  let statements: { point: BetterSqlite3.Statement; latest: BetterSqlite3.Statement } | undefined;
+  const prepare = () => {
+    statements ??= {
+      point: sqlite.prepare(
+        'insert or ignore into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, ?)',
+      ),
+      latest: sqlite.prepare(
+        `insert into latest_metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, ?)
+         on conflict (run_uuid, key) ${latestUpdateSql}`,
+      ),
+    };
+    return statements;
+  };
+  return {
+    async insert(_db, runId, points) {
+      const { point: pointStatement, latest } = prepare();
+      const stored = points.map(toStored);
+      for (const point of stored) {
+        pointStatement.run(runId, point.key, point.value, point.timestamp, point.step, point.isNan);
+      }
+      for (const point of newestPerKey(stored)) {
+        latest.run(runId, point.key, point.value, point.timestamp, point.step, point.isNan);
+      }
+    },
+  };
+}
+
+/** PostgreSQL: each table gets one `insert ... select from unnest(arrays)` statement. */
+export function postgresMetricInserter(): MetricInserter {
+  return {
+    async insert(db, runId, points) {
+      const stored = points.map(toStored);
+      await unnestInsert(db, 'metrics', runId, stored, sql`on conflict do nothing`);
+      await unnestInsert(
+        db,
+        'latest_metrics',
+        runId,
+        newestPerKey(stored),
+        sql`on conflict (run_uuid, key) ${sql.raw(latestUpdateSql)}`,
+      );
+    },
+  };
+}
+
+async function unnestInsert(
+  db: Kysely<DatabaseSchema>,
+  table: 'metrics' | 'latest_metrics',
+  runId: string,
+  points: readonly StoredPoint[],
+  onConflict: ReturnType<typeof sql>,
+): Promise<void> {
+  await sql`insert into ${sql.table(table)} (run_uuid, key, value, timestamp, step, is_nan)
+    select ${runId}, point.key, point.value, point.timestamp, point.step, point.is_nan
+    from unnest(${points.map((point) => point.key)}::text[],
+                ${points.map((point) => point.value)}::float8[],
+                ${points.map((point) => point.timestamp)}::int8[],
+                ${points.map((point) => point.step)}::int8[],
+                ${points.map((point) => point.isNan)}::int4[])
+      as point(key, value, timestamp, step, is_nan)
+    ${onConflict}`.execute(db);
+}
