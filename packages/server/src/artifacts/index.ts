@@ -13,6 +13,7 @@ export type {
 } from './artifact-repository.js';
 export { openArtifactRepository } from './open-artifact-repository.js';
 export { proxiedArtifactPath } from './proxied-artifact-uri.js';
+export { sendArtifact } from './send-artifact.js';
 
 /**
  * Registers the artifact proxy (`/api/2.0/mlflow-artifacts/...`), `artifacts/list`, and the UI's
