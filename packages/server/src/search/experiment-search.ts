@@ -9,7 +9,7 @@ import {
 } from './experiment-filter.js';
 import { integerMatchSql, textMatchSql } from './match-sql.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
-import { lifecycleStageOf, ordered } from './run-search.js';
+import { lifecycleStageOf, ordered } from './view-and-collation.js';
 
 /** An `experiments/search` request after its fields have been read and range-checked. */
 export interface ExperimentSearchRequest {

@@ -6,6 +6,7 @@ import { metricWalkIsCheaper } from './metric-walk.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { parseRunFilter, type RunClause } from './run-filter.js';
 import { parseRunOrderBy } from './run-order-by.js';
+import { lifecycleStageOf, ordered } from './view-and-collation.js';
 
 /** A `runs/search` request after its fields have been read and range-checked. */
 export interface RunSearchRequest {
@@ -113,20 +114,6 @@ export async function searchRunIds(
     runIds: runIds.slice(0, request.maxResults),
     nextPageToken: encodePageToken(offset + request.maxResults),
   };
-}
-
-/** The lifecycle stage a view type keeps, or undefined for ALL. */
-export function lifecycleStageOf(viewType: ViewType): string | undefined {
-  return viewType === 'ACTIVE_ONLY'
-    ? 'active'
-    : viewType === 'DELETED_ONLY'
-      ? 'deleted'
-      : undefined;
-}
-
-/** Text ordering by code point on both backends (PostgreSQL's default collation may not be). */
-export function ordered(dialect: StorageDialect, column: Sql): Sql {
-  return dialect === 'postgres' ? sql`${column} collate "C"` : column;
 }
 
 function direction(term: Sql, order: { ascending: boolean }): Sql {
