@@ -1,3 +1,21 @@
+export type {
+  ChatChoice,
+  ChatChunk,
+  ChatContentPart,
+  ChatMessage,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  CompletionChunk,
+  CompletionRequest,
+  CompletionResponse,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  TokenLogprob,
+  ToolCall,
+  ToolDefinition,
+  Usage,
+} from './chat.js';
 export type { ErrorCode, ErrorResponse } from './error-codes.js';
 export { errorCodeHttpStatus } from './error-codes.js';
 export type { ModelPrice, PriceCatalogue, TokenUsage } from './price-catalogue.js';
