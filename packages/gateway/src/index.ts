@@ -1,1 +1,2 @@
-export {};
+export type { ModelConfig, Provider, ProviderCallOptions } from './providers/provider.js';
+export { isRetryableStatus, ProviderError } from './providers/provider.js';
