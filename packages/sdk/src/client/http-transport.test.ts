@@ -84,6 +84,22 @@ describe('HttpTransport retries (through CairnClient)', () => {
     ]);
   });
 
+  it('times out a request whose answer never comes', async () => {
+    server = await startScriptedServer(() => new Promise<never>(() => {}));
+    const client = new CairnClient({
+      trackingUri: server.url,
+      timeoutMs: 50,
+      retry: { maxRetries: 1, initialDelayMs: 1 },
+    });
+    const error = await client.getRun('r').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      errorCode: 'DEADLINE_EXCEEDED',
+      httpStatus: 0,
+      isRetryable: true,
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('turns an unreachable server into a retryable CairnApiError', async () => {
     const port = await closedPort();
     const client = new CairnClient({ trackingUri: `http://127.0.0.1:${port}`, retry: fastRetry });

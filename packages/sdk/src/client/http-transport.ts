@@ -83,9 +83,11 @@ export class HttpTransport {
       headers['content-type'] = call.contentType ?? 'application/octet-stream';
       body = call.body();
     }
-    // The timer bounds the wait for response headers only: a long download must not be cut off.
+    // The timer bounds the wait for response headers only, so a long download is never cut off;
+    // a streamed upload gets none, since its headers only come once every byte has been sent.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const streamed = body instanceof ReadableStream;
+    const timer = streamed ? undefined : setTimeout(() => controller.abort(), this.timeoutMs);
     try {
       return await fetch(url, {
         method: call.method,
@@ -93,7 +95,7 @@ export class HttpTransport {
         body,
         signal: controller.signal,
         // Required by Node's fetch for a streamed request body.
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+        ...(streamed ? { duplex: 'half' } : {}),
       } as RequestInit);
     } finally {
       clearTimeout(timer);
