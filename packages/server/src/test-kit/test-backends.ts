@@ -35,9 +35,20 @@ async function openTempPostgres(adminUrl: string): Promise<Storage> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const storage = await openStorage(url.toString());
-  return withCleanup(storage, () =>
-    runAdmin(adminUrl, `drop database if exists ${name} with (force)`),
-  );
+  return withCleanup(storage, async () => {
+    // pg's pool.end() returns before its clients' backends have exited; dropping WITH (FORCE)
+    // while one is still alive kills it and surfaces an unhandled FATAL in the closed pool.
+    await runAdmin(
+      adminUrl,
+      `do $$ begin
+         for attempt in 1..100 loop
+           exit when not exists (select 1 from pg_stat_activity where datname = '${name}');
+           perform pg_sleep(0.02);
+         end loop;
+       end $$`,
+    );
+    await runAdmin(adminUrl, `drop database if exists ${name} with (force)`);
+  });
 }
 
 async function runAdmin(adminUrl: string, statement: string): Promise<void> {
