@@ -42,7 +42,7 @@ export {
   startRun,
   withRun,
 } from './fluent/default-cairn.js';
-export type { ChatContentPart, ChatMessage, LlmText } from './llm/chat-message.js';
+export type { LlmContentPart, LlmMessage, LlmText } from './llm/chat-message.js';
 export { renderLlmText } from './llm/chat-message.js';
 export type { TokenCount, TokenEncoding } from './llm/count-tokens.js';
 export { countTokens, encodingForModel } from './llm/count-tokens.js';

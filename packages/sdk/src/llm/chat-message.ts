@@ -1,22 +1,22 @@
-/** One message of a chat prompt, OpenAI-style; content parts other than text are kept as JSON. */
-export interface ChatMessage {
+/** One message of a chat prompt, OpenAI-style (spec's ChatMessage fits); roles are free-form for other providers. */
+export interface LlmMessage {
   role: string;
-  content: string | readonly ChatContentPart[] | null;
+  content: string | readonly LlmContentPart[] | null;
   name?: string;
 }
 
 /** A part of a multi-part message (`{ type: 'text', text }`, images, tool results, …). */
-export interface ChatContentPart {
+export interface LlmContentPart {
   type: string;
   text?: string;
   [key: string]: unknown;
 }
 
 /** What a prompt or a response may be: plain text or chat messages. */
-export type LlmText = string | ChatMessage | readonly ChatMessage[];
+export type LlmText = string | LlmMessage | readonly LlmMessage[];
 
 /** The text of a message's content: text parts joined, other parts as `[type]`. */
-export function contentText(content: ChatMessage['content']): string {
+export function contentText(content: LlmMessage['content']): string {
   if (content === null) return '';
   if (typeof content === 'string') return content;
   return content
@@ -25,9 +25,9 @@ export function contentText(content: ChatMessage['content']): string {
 }
 
 /** The messages in `value`, or undefined when it is plain text. */
-export function asMessages(value: LlmText): readonly ChatMessage[] | undefined {
+export function asMessages(value: LlmText): readonly LlmMessage[] | undefined {
   if (typeof value === 'string') return undefined;
-  return Array.isArray(value) ? (value as readonly ChatMessage[]) : [value as ChatMessage];
+  return Array.isArray(value) ? (value as readonly LlmMessage[]) : [value as LlmMessage];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ChatMessage } from '@cairn/spec';
 import { describe, expect, it } from 'vitest';
 import { renderLlmText } from './chat-message.js';
 import { countTokens, encodingForModel } from './count-tokens.js';
@@ -30,7 +31,8 @@ describe('countTokens', () => {
   });
 
   it('counts chat messages with per-message framing', async () => {
-    const messages = [
+    // spec's ChatMessage (what the gateway speaks) is accepted as it is.
+    const messages: ChatMessage[] = [
       { role: 'system', content: 'You answer loan questions.' },
       { role: 'user', content: 'What is the rate on a 10000 loan?' },
     ];
