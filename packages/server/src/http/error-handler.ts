@@ -13,6 +13,15 @@ export function installErrorHandler(app: FastifyInstance): void {
         .status(error.httpStatus)
         .send({ error_code: error.errorCode, message: error.message });
     }
+    if (isDataException(error)) {
+      // PostgreSQL refuses some values SQLite stores (a NUL character in text): a client mistake.
+      return reply
+        .status(400)
+        .send({
+          error_code: 'INVALID_PARAMETER_VALUE',
+          message: `Invalid value: ${error.message}`,
+        });
+    }
     const status = error.statusCode ?? 500;
     if (status === 413) {
       return reply
@@ -47,4 +56,9 @@ function describeClientError(error: FastifyError): string {
     return `Malformed JSON in request body: ${error.message}`;
   }
   return error.message;
+}
+
+/** PostgreSQL's SQLSTATE class 22, "data exception": the value itself is unacceptable. */
+function isDataException(error: { code?: unknown }): boolean {
+  return typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code);
 }
