@@ -15,12 +15,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (isDataException(error)) {
       // PostgreSQL refuses some values SQLite stores (a NUL character in text): a client mistake.
-      return reply
-        .status(400)
-        .send({
-          error_code: 'INVALID_PARAMETER_VALUE',
-          message: `Invalid value: ${error.message}`,
-        });
+      return reply.status(400).send({
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: `Invalid value: ${error.message}`,
+      });
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {
