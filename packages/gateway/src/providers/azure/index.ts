@@ -1,0 +1,2 @@
+export { defaultAzureApiVersion } from './azure-options.js';
+export { createAzureProvider } from './azure-provider.js';

@@ -1,0 +1,82 @@
+import type { HttpContext } from './http-context.js';
+import { invalidResponseError, transportError, upstreamError } from './provider-errors.js';
+
+/** One POST to a provider: the URL and headers are final (signed, if the vendor signs). */
+export interface ProviderRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends the request and returns the response once its status is 2xx; any other status, and any
+ * transport failure, becomes a ProviderError. The body is left unread for the caller to stream.
+ */
+export async function send(context: HttpContext, request: ProviderRequest): Promise<Response> {
+  let response: Response;
+  try {
+    response = await context.fetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal: request.signal ?? null,
+    });
+  } catch (error) {
+    throw transportError(context, error, request.signal);
+  }
+  if (!response.ok) {
+    // A body that fails mid-read still yields an error with the status; the detail is optional.
+    const text = await response.text().catch(() => '');
+    throw upstreamError(context, response, text);
+  }
+  return response;
+}
+
+/** Sends the request and parses the JSON answer; garbage becomes a retryable 502 ProviderError. */
+export async function postJson<T>(context: HttpContext, request: ProviderRequest): Promise<T> {
+  const response = await send(context, request);
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw transportError(context, error, request.signal);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw invalidResponseError(context, 'returned a body that is not JSON', error);
+  }
+}
+
+/**
+ * The response body as it arrives, chunk by chunk. Read failures become ProviderErrors; leaving
+ * the loop early cancels the body so the connection is released.
+ */
+export async function* readBody(
+  context: HttpContext,
+  response: Response,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  if (!response.body) throw invalidResponseError(context, 'returned no body to stream');
+  const reader = response.body.getReader();
+  let finished = false;
+  try {
+    while (true) {
+      let result: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        finished = true;
+        throw transportError(context, error, signal);
+      }
+      if (result.done) {
+        finished = true;
+        return;
+      }
+      yield result.value;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+  }
+}

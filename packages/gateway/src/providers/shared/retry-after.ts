@@ -1,0 +1,16 @@
+/**
+ * How long the provider asked us to wait, in milliseconds: `retry-after-ms` (OpenAI, Azure) wins,
+ * then `Retry-After` as delta-seconds or as an HTTP date. Undefined when absent or unparseable.
+ */
+export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
+  const milliseconds = headers.get('retry-after-ms');
+  if (milliseconds !== null && /^\s*\d+(\.\d+)?\s*$/.test(milliseconds)) {
+    return Math.round(Number(milliseconds));
+  }
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  // A date in the past means "now"; a date we cannot parse means the header is useless.
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

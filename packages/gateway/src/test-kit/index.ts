@@ -1,0 +1,16 @@
+export {
+  collect,
+  type FakeProviderServer,
+  gate,
+  hangReply,
+  jsonReply,
+  type RecordedRequest,
+  type Reply,
+  readFixture,
+  type StreamOptions,
+  sseEvents,
+  startFakeProvider,
+  streamReply,
+  textReply,
+  within,
+} from './fake-provider-server.js';
