@@ -2,7 +2,7 @@ import { createAnthropicProvider } from './anthropic/index.js';
 import { createAzureProvider } from './azure/index.js';
 // import { createBedrockProvider } from './bedrock/index.js';
 // import { createCohereProvider } from './cohere/index.js';
-// import { createGeminiProvider } from './gemini/index.js';
+import { createGeminiProvider } from './gemini/index.js';
 import {
   createOpenAIProvider,
   openAICompatibleAliases,
@@ -24,7 +24,7 @@ const factories: Record<string, Factory> = {
   azureopenai: createAzureProvider,
   azure_openai: createAzureProvider,
   anthropic: createAnthropicProvider,
-  //  gemini
+  gemini: createGeminiProvider,
   //  bedrock
   //  ab
   //  cohere
