@@ -13,6 +13,10 @@ export interface SdkEnvironment {
   /** `CAIRN_TRACKING_USERNAME`/`_PASSWORD`, else MLflow's: sent as HTTP basic auth. */
   trackingUsername?: string;
   trackingPassword?: string;
+  /** `CAIRN_TRACE_SAMPLING_RATIO`: share of traces kept, 0..1 (invalid values are ignored). */
+  traceSamplingRatio?: number;
+  /** `OTEL_SERVICE_NAME`: the `service.name` resource attribute of exported spans. */
+  serviceName?: string;
 }
 
 /** Reads the SDK's environment variables; empty values count as unset. */
@@ -32,7 +36,15 @@ export function readSdkEnvironment(env: NodeJS.ProcessEnv = process.env): SdkEnv
     trackingToken: pick('CAIRN_TRACKING_TOKEN', 'MLFLOW_TRACKING_TOKEN'),
     trackingUsername: pick('CAIRN_TRACKING_USERNAME', 'MLFLOW_TRACKING_USERNAME'),
     trackingPassword: pick('CAIRN_TRACKING_PASSWORD', 'MLFLOW_TRACKING_PASSWORD'),
+    traceSamplingRatio: ratio(pick('CAIRN_TRACE_SAMPLING_RATIO')),
+    serviceName: pick('OTEL_SERVICE_NAME'),
   };
+}
+
+function ratio(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) && value >= 0 && value <= 1 ? value : undefined;
 }
 
 /** Where `cairn server` listens by default; used when no tracking URI is configured. */

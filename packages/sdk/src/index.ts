@@ -18,7 +18,12 @@ export { sumMetricByTag } from './client/sum-metric-by-tag.js';
 export { parseTrackingUri } from './client/tracking-uri.js';
 export type { SdkEnvironment } from './config.js';
 export { readSdkEnvironment } from './config.js';
-export type { ActiveRun, CairnOptions, StartRunOptions } from './fluent/cairn.js';
+export type {
+  ActiveRun,
+  CairnOptions,
+  StartRunOptions,
+  TracingOptions,
+} from './fluent/cairn.js';
 export { Cairn } from './fluent/cairn.js';
 export {
   activeRun,
@@ -42,9 +47,31 @@ export {
   startRun,
   withRun,
 } from './fluent/default-cairn.js';
+export { flushTraces, startSpan, traced } from './fluent/default-tracing.js';
 export type { LlmContentPart, LlmMessage, LlmText } from './llm/chat-message.js';
 export { renderLlmText } from './llm/chat-message.js';
 export type { TokenCount, TokenEncoding } from './llm/count-tokens.js';
 export { countTokens, encodingForModel } from './llm/count-tokens.js';
 export { loadPriceCatalogue } from './llm/load-price-catalogue.js';
 export type { LlmCall, LlmCallRecord } from './llm/log-llm-call.js';
+export type {
+  BatchSpanProcessorOptions,
+  ExportStats,
+  Span,
+  SpanEvent,
+  SpanExporter,
+  SpanStatus,
+  SpanTypeName,
+  StartSpanOptions,
+  TracedFunction,
+  TracedOptions,
+  TraceUpdate,
+} from './tracing/index.js';
+export {
+  getCurrentSpan,
+  OtlpJsonExporter,
+  SpanType,
+  TraceAttribute,
+  Tracer,
+  updateCurrentTrace,
+} from './tracing/index.js';

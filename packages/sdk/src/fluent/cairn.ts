@@ -7,6 +7,12 @@ import type { HttpTransportOptions } from '../client/http-transport.js';
 import { defaultTrackingUri, readSdkEnvironment, type SdkEnvironment } from '../config.js';
 import { loadPriceCatalogue } from '../llm/load-price-catalogue.js';
 import { type LlmCall, type LlmCallRecord, logLlmCall } from '../llm/log-llm-call.js';
+import {
+  OtlpJsonExporter,
+  type SpanExporter,
+  Tracer,
+  type TracerOptions,
+} from '../tracing/index.js';
 import { RunBuffer } from './run-buffer.js';
 
 /** A run the fluent API logs to. */
@@ -40,7 +46,14 @@ export interface CairnOptions extends HttpTransportOptions {
   priceCatalogue?: PriceCatalogue;
   /** Environment to read settings from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
+  /** Tracing: sampling ratio (default CAIRN_TRACE_SAMPLING_RATIO, else 1), queue and batch sizes. */
+  tracing?: TracingOptions;
 }
+
+/** Tracing settings of a `Cairn`; `exporter` replaces the OTLP/JSON exporter (tests, other sinks). */
+export type TracingOptions = Omit<TracerOptions, 'exporter' | 'activeRun' | 'experimentId'> & {
+  exporter?: SpanExporter;
+};
 
 const metricsPerBatch = 1000;
 
@@ -70,6 +83,9 @@ export class Cairn {
   private flushChain: Promise<void> = Promise.resolve();
   private exitListenerInstalled = false;
   private priceCatalogue: PriceCatalogue | undefined;
+  private readonly headers: Record<string, string>;
+  private readonly tracingOptions: TracingOptions;
+  private tracerInstance: Tracer | undefined;
   private readonly exitListener = (): void => {
     void this.shutdown();
   };
@@ -77,6 +93,12 @@ export class Cairn {
   constructor(options: CairnOptions = {}) {
     this.settings = readSdkEnvironment(options.env);
     const headers = { ...authHeaders(this.settings), ...options.headers };
+    this.headers = headers;
+    this.tracingOptions = {
+      onError: options.onError,
+      exitHook: options.exitHook,
+      ...options.tracing,
+    };
     this.client = new CairnClient({
       ...options,
       headers,
@@ -92,6 +114,32 @@ export class Cairn {
   /** The tracking server this instance logs to. */
   get trackingUri(): string {
     return this.client.trackingUri;
+  }
+
+  /**
+   * The tracer of this instance, created on first use: spans go as OTLP/JSON to this server's
+   * `/v1/traces`, into the active run's experiment (linked by `mlflow.sourceRun`) or else the
+   * experiment `setExperiment` or the environment chose.
+   */
+  get tracer(): Tracer {
+    if (!this.tracerInstance) {
+      const { exporter, ...rest } = this.tracingOptions;
+      this.tracerInstance = new Tracer({
+        samplingRatio: this.settings.traceSamplingRatio,
+        ...rest,
+        exporter:
+          exporter ??
+          new OtlpJsonExporter({
+            trackingUri: this.trackingUri,
+            headers: this.headers,
+            resolveExperimentId: () => this.resolveExperimentId(),
+            resource: { 'service.name': this.settings.serviceName ?? 'unknown_service:node' },
+          }),
+        activeRun: () => this.activeRun(),
+        experimentId: () => this.experimentId,
+      });
+    }
+    return this.tracerInstance;
   }
 
   /** Makes `name` the experiment new runs start in, creating it when missing (as MLflow does). */
@@ -244,6 +292,8 @@ export class Cairn {
     } catch (error) {
       this.onError(error);
     }
+    // Flushed, not shut down: the instance stays usable after `shutdown`, as runs do.
+    await this.tracerInstance?.flush();
     while (this.runStack.length > 0) {
       await this.endRun('FINISHED').catch(this.onError);
     }

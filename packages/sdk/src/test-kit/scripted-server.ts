@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A request as the scripted server saw it. */
@@ -8,6 +8,7 @@ export interface SeenRequest {
   query: URLSearchParams;
   body: string;
   json: unknown;
+  headers: IncomingHttpHeaders;
 }
 
 /** What the scripted server answers. */
@@ -45,6 +46,7 @@ export async function startScriptedServer(
       query: url.searchParams,
       body,
       json,
+      headers: incoming.headers,
     };
     requests.push(seen);
     const reply = await answer(seen);
