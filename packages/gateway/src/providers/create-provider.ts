@@ -1,7 +1,7 @@
 import { createAnthropicProvider } from './anthropic/index.js';
 import { createAzureProvider } from './azure/index.js';
 // import { createBedrockProvider } from './bedrock/index.js';
-// import { createCohereProvider } from './cohere/index.js';
+import { createCohereProvider } from './cohere/index.js';
 import { createGeminiProvider } from './gemini/index.js';
 import {
   createOpenAIProvider,
@@ -27,7 +27,7 @@ const factories: Record<string, Factory> = {
   gemini: createGeminiProvider,
   //  bedrock
   //  ab
-  //  cohere
+  cohere: createCohereProvider,
 };
 
 /** Every provider id createProvider accepts, aliases included. */

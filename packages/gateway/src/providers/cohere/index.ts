@@ -1,0 +1,1 @@
+export { createCohereProvider } from './cohere-provider.js';
