@@ -1,0 +1,266 @@
+/**
+ * ROUGE as Google's `rouge-score` computes it (`RougeScorer(types, use_stemmer)`): ROUGE-N from
+ * clipped n-gram overlap, ROUGE-L from the longest common subsequence, ROUGE-Lsum at summary level
+ * over newline-separated sentences with union-LCS and double-count prevention. With several
+ * references per prediction the best reference by F-measure is taken per type (`score_multi`).
+ */
+import { rougeTokenize } from '../text/rouge-tokenize.js';
+
+/** Precision, recall and F-measure of one ROUGE type. */
+export interface RougeScore {
+  precision: number;
+  recall: number;
+  fmeasure: number;
+}
+
+/** The ROUGE types `rouge` computes. */
+export type RougeType = 'rouge1' | 'rouge2' | 'rougeL' | 'rougeLsum';
+
+/** Scores of one prediction, per ROUGE type. */
+export type RougeRow = Record<RougeType, RougeScore>;
+
+/** Options of `rouge`. */
+export interface RougeOptions {
+  /** Porter-stem tokens longer than three characters (rouge-score `use_stemmer`, default false). */
+  useStemmer?: boolean;
+}
+
+/** Per-row scores and their means. */
+export interface RougeResult {
+  rows: RougeRow[];
+  mean: RougeRow;
+}
+
+const rougeTypes: readonly RougeType[] = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'];
+const zero: RougeScore = { precision: 0, recall: 0, fmeasure: 0 };
+
+function score(precision: number, recall: number): RougeScore {
+  const fmeasure = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  return { precision, recall, fmeasure };
+}
+
+function ngramCounts(tokens: readonly number[], order: number): Map<string | number, number> {
+  const counts = new Map<string | number, number>();
+  for (let start = 0; start + order <= tokens.length; start++) {
+    // Unigrams key by id; longer n-grams by their ids joined (ids never contain a comma).
+    const key = order === 1 ? tokens[start]! : tokens.slice(start, start + order).join(',');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function scoreNgrams(target: readonly number[], prediction: readonly number[], order: number) {
+  const targetCounts = ngramCounts(target, order);
+  const predictionCounts = ngramCounts(prediction, order);
+  let overlap = 0;
+  for (const [ngram, count] of targetCounts) {
+    overlap += Math.min(count, predictionCounts.get(ngram) ?? 0);
+  }
+  const targetTotal = Math.max(target.length - order + 1, 0);
+  const predictionTotal = Math.max(prediction.length - order + 1, 0);
+  return score(overlap / Math.max(predictionTotal, 1), overlap / Math.max(targetTotal, 1));
+}
+
+/** The LCS length table, (rows+1)×(cols+1), flattened. */
+function lcsTable(reference: readonly number[], candidate: readonly number[]): Int32Array {
+  const cols = candidate.length + 1;
+  const table = new Int32Array((reference.length + 1) * cols);
+  for (let i = 1; i <= reference.length; i++) {
+    const token = reference[i - 1];
+    const row = i * cols;
+    const previousRow = row - cols;
+    for (let j = 1; j <= candidate.length; j++) {
+      table[row + j] =
+        token === candidate[j - 1]
+          ? table[previousRow + j - 1]! + 1
+          : Math.max(table[previousRow + j]!, table[row + j - 1]!);
+    }
+  }
+  return table;
+}
+
+function lcsLength(reference: readonly number[], candidate: readonly number[]): number {
+  // Two rolling rows suffice when only the length is needed.
+  let previous = new Int32Array(candidate.length + 1);
+  let current = new Int32Array(candidate.length + 1);
+  for (let i = 1; i <= reference.length; i++) {
+    const token = reference[i - 1];
+    for (let j = 1; j <= candidate.length; j++) {
+      current[j] =
+        token === candidate[j - 1] ? previous[j - 1]! + 1 : Math.max(previous[j]!, current[j - 1]!);
+    }
+    [previous, current] = [current, previous];
+  }
+  return previous[candidate.length]!;
+}
+
+/** Indices into `reference` of one LCS, read back as rouge-score's `_backtrack_norec` does. */
+function lcsIndices(reference: readonly number[], candidate: readonly number[]): number[] {
+  const table = lcsTable(reference, candidate);
+  const cols = candidate.length + 1;
+  const indices: number[] = [];
+  let i = reference.length;
+  let j = candidate.length;
+  while (i > 0 && j > 0) {
+    if (reference[i - 1] === candidate[j - 1]) {
+      indices.push(i - 1);
+      i--;
+      j--;
+    } else if (table[i * cols + j - 1]! > table[(i - 1) * cols + j]!) j--;
+    else i--;
+  }
+  return indices.reverse();
+}
+
+function scoreLcs(target: readonly number[], prediction: readonly number[]): RougeScore {
+  if (target.length === 0 || prediction.length === 0) return zero;
+  const length = lcsLength(target, prediction);
+  return score(length / prediction.length, length / target.length);
+}
+
+function summaryLevelLcs(targetSentences: number[][], predictionSentences: number[][]) {
+  if (targetSentences.length === 0 || predictionSentences.length === 0) return zero;
+  const targetTotal = targetSentences.reduce((sum, sentence) => sum + sentence.length, 0);
+  const predictionTotal = predictionSentences.reduce((sum, sentence) => sum + sentence.length, 0);
+  if (targetTotal === 0 || predictionTotal === 0) return zero;
+  const targetCounts = new Map<number, number>();
+  const predictionCounts = new Map<number, number>();
+  for (const sentence of targetSentences) {
+    for (const token of sentence) targetCounts.set(token, (targetCounts.get(token) ?? 0) + 1);
+  }
+  for (const sentence of predictionSentences) {
+    for (const token of sentence) {
+      predictionCounts.set(token, (predictionCounts.get(token) ?? 0) + 1);
+    }
+  }
+  let hits = 0;
+  for (const reference of targetSentences) {
+    const union = new Set<number>();
+    for (const candidate of predictionSentences) {
+      for (const index of lcsIndices(reference, candidate)) union.add(index);
+    }
+    for (const index of [...union].sort((a, b) => a - b)) {
+      const token = reference[index]!;
+      const inPrediction = predictionCounts.get(token) ?? 0;
+      const inTarget = targetCounts.get(token) ?? 0;
+      if (inPrediction > 0 && inTarget > 0) {
+        hits++;
+        predictionCounts.set(token, inPrediction - 1);
+        targetCounts.set(token, inTarget - 1);
+      }
+    }
+  }
+  return score(hits / predictionTotal, hits / targetTotal);
+}
+
+/** Turns token strings into small integers so the DP tables compare numbers. */
+class Vocabulary {
+  private readonly ids = new Map<string, number>();
+  readonly stems = new Map<string, string>();
+  constructor(private readonly useStemmer: boolean) {}
+  tokenize(text: string): number[] {
+    return rougeTokenize(text, this.useStemmer, this.stems).map((token) => {
+      let id = this.ids.get(token);
+      if (id === undefined) {
+        id = this.ids.size;
+        this.ids.set(token, id);
+      }
+      return id;
+    });
+  }
+}
+
+// rouge-score splits on '\n' and drops empty lines.
+const sentencesOf = (text: string): string[] => text.split('\n').filter((line) => line.length > 0);
+
+function scorePair(target: string, prediction: string, vocabulary: Vocabulary): RougeRow {
+  const targetTokens = vocabulary.tokenize(target);
+  const predictionTokens = vocabulary.tokenize(prediction);
+  const rougeL = scoreLcs(targetTokens, predictionTokens);
+  const targetSentences = sentencesOf(target);
+  const predictionSentences = sentencesOf(prediction);
+  // With one sentence on each side summary-level LCS reduces to plain LCS: skip the tables.
+  const rougeLsum =
+    targetSentences.length === 1 && predictionSentences.length === 1
+      ? rougeL
+      : summaryLevelLcs(
+          targetSentences.map((sentence) => vocabulary.tokenize(sentence)),
+          predictionSentences.map((sentence) => vocabulary.tokenize(sentence)),
+        );
+  return {
+    rouge1: scoreNgrams(targetTokens, predictionTokens, 1),
+    rouge2: scoreNgrams(targetTokens, predictionTokens, 2),
+    rougeL,
+    rougeLsum,
+  };
+}
+
+/**
+ * ROUGE of one prediction against one reference, or the best of several per type by F-measure
+ * (rouge-score's `score_multi`).
+ *
+ * @example rougeScore('the cat sat', 'the cat sat').rouge1.fmeasure // 1
+ */
+export function rougeScore(
+  prediction: string,
+  references: string | readonly string[],
+  options: RougeOptions = {},
+): RougeRow {
+  return scoreAgainst(prediction, references, new Vocabulary(options.useStemmer ?? false));
+}
+
+function scoreAgainst(
+  prediction: string,
+  references: string | readonly string[],
+  vocabulary: Vocabulary,
+): RougeRow {
+  const list = typeof references === 'string' ? [references] : references;
+  if (list.length === 0) return { rouge1: zero, rouge2: zero, rougeL: zero, rougeLsum: zero };
+  const rows = list.map((reference) => scorePair(reference, prediction, vocabulary));
+  if (rows.length === 1) return rows[0]!;
+  const best = {} as RougeRow;
+  for (const type of rougeTypes) {
+    // np.argmax: the first reference with the highest F-measure wins.
+    let winner = rows[0]![type];
+    for (const row of rows) if (row[type].fmeasure > winner.fmeasure) winner = row[type];
+    best[type] = winner;
+  }
+  return best;
+}
+
+/**
+ * ROUGE-1/2/L/Lsum per prediction and their means, as rouge-score (and MLflow's rouge metrics).
+ *
+ * @example rouge(['the cat sat'], ['the cat sat on the mat'], { useStemmer: true }).mean.rougeL
+ */
+export function rouge(
+  predictions: readonly string[],
+  references: readonly (string | readonly string[])[],
+  options: RougeOptions = {},
+): RougeResult {
+  if (predictions.length !== references.length) {
+    throw new RangeError(
+      `rouge needs one reference entry per prediction (${predictions.length} predictions, ${references.length} references).`,
+    );
+  }
+  const vocabulary = new Vocabulary(options.useStemmer ?? false);
+  const rows = predictions.map((prediction, index) =>
+    scoreAgainst(prediction, references[index]!, vocabulary),
+  );
+  const mean = {} as RougeRow;
+  for (const type of rougeTypes) {
+    const sum = { precision: 0, recall: 0, fmeasure: 0 };
+    for (const row of rows) {
+      sum.precision += row[type].precision;
+      sum.recall += row[type].recall;
+      sum.fmeasure += row[type].fmeasure;
+    }
+    const count = Math.max(rows.length, 1);
+    mean[type] = {
+      precision: sum.precision / count,
+      recall: sum.recall / count,
+      fmeasure: sum.fmeasure / count,
+    };
+  }
+  return { rows, mean };
+}

@@ -1,0 +1,33 @@
+/**
+ * The tokenizer of Google's `rouge-score`: lower-case, every run of characters outside [a-z0-9]
+ * becomes a space, optional Porter stemming of tokens longer than three characters.
+ */
+import { porterStem } from './porter-stemmer.js';
+
+const nonAlphanumeric = /[^a-z0-9]+/g;
+const validToken = /^[a-z0-9]+$/;
+
+/**
+ * Tokenizes `text` as `rouge_score.tokenize.tokenize(text, stemmer)`.
+ *
+ * @example rougeTokenize('The cats ran!', true) // ['the', 'cat', 'ran']
+ */
+export function rougeTokenize(text: string, useStemmer: boolean, cache?: Map<string, string>) {
+  const tokens = text.toLowerCase().replace(nonAlphanumeric, ' ').split(' ');
+  const result: string[] = [];
+  for (const token of tokens) {
+    if (token.length === 0) continue;
+    let value = token;
+    if (useStemmer && token.length > 3) {
+      const cached = cache?.get(token);
+      if (cached !== undefined) value = cached;
+      else {
+        value = porterStem(token);
+        cache?.set(token, value);
+      }
+    }
+    // A stem is always [a-z0-9]+ here, but rouge-score checks again, and so do we.
+    if (validToken.test(value)) result.push(value);
+  }
+  return result;
+}
