@@ -4,6 +4,7 @@ import { openArtifactRepository, registerArtifactRoutes } from './artifacts/inde
 import type { ServerConfig } from './config.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { openStorage } from './storage/index.js';
+import { registerTracingRoutes } from './tracing/index.js';
 import { registerTrackingRoutes } from './tracking/index.js';
 import { cairnVersion } from './version.js';
 
@@ -64,5 +65,6 @@ export function buildApp(context: AppContext, options: BuildAppOptions = {}): Fa
 
   registerTrackingRoutes(app, context);
   registerArtifactRoutes(app, context);
+  registerTracingRoutes(app, context);
   return app;
 }

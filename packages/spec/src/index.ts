@@ -18,6 +18,7 @@ export type {
 } from './chat.js';
 export type { ErrorCode, ErrorResponse } from './error-codes.js';
 export { errorCodeHttpStatus } from './error-codes.js';
+export type { GatewayLogBatch, GatewayLogRecord } from './gateway-log.js';
 export type { ModelPrice, PriceCatalogue, TokenUsage } from './price-catalogue.js';
 export {
   costOf,
@@ -27,6 +28,32 @@ export {
   normalizeModelName,
   parsePriceCatalogueOverride,
 } from './price-catalogue.js';
+export type { PromptTemplate } from './prompt-template.js';
+export {
+  assignVariant,
+  formatTemplate,
+  MissingPromptVariableError,
+  stableUnitInterval,
+  templateProblem,
+  templateVariables,
+} from './prompt-template.js';
+export type {
+  AbComparison,
+  AbTest,
+  AbTestReport,
+  AbTestVariant,
+  AbVariantReport,
+  ModelStage,
+  ModelVersion,
+  PromptMessage,
+  PromptVersion,
+  RegisteredModel,
+  RegisteredModelAlias,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
+  WebhookTestResult,
+} from './registry.js';
 export type {
   Dataset,
   DatasetInput,

@@ -12,6 +12,13 @@ export interface DatabaseSchema {
   datasets: DatasetsTable;
   inputs: InputsTable;
   input_tags: { input_uuid: string; name: string; value: string };
+  trace_info: TraceInfoTable;
+  trace_tags: KeyValueTable & { request_id: string };
+  trace_request_metadata: KeyValueTable & { request_id: string };
+  spans: SpansTable;
+  trace_usage: TraceUsageTable;
+  assessments: AssessmentsTable;
+  trace_retention: { experiment_id: number; retention_days: number };
 }
 
 interface KeyValueTable {
@@ -75,4 +82,75 @@ export interface InputsTable {
   source_id: string;
   destination_type: string;
   destination_id: string;
+}
+
+/** A trace (MLflow's TraceInfo); `request_id` is `tr-` and 32 hex digits. Token and cost columns roll up its spans. */
+export interface TraceInfoTable {
+  request_id: string;
+  experiment_id: number;
+  client_request_id: string | null;
+  timestamp_ms: number;
+  execution_time_ms: number | null;
+  status: string;
+  name: string | null;
+  request_preview: string | null;
+  response_preview: string | null;
+  input_tokens: Generated<number>;
+  output_tokens: Generated<number>;
+  total_tokens: Generated<number>;
+  cost: Generated<number>;
+  span_count: Generated<number>;
+  root_span_id: string | null;
+  spans_imported: Generated<number>;
+}
+
+/** One OpenTelemetry span; times in nanoseconds (int8, written as decimal text), JSON in text columns. */
+export interface SpansTable {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  otel_trace_id: string;
+  name: string;
+  span_type: string;
+  kind: number;
+  start_time_ns: string | number | bigint;
+  end_time_ns: string | number | bigint | null;
+  status: string;
+  status_message: string | null;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  cost: number | null;
+  attributes: string;
+  events: string | null;
+  links: string | null;
+  inputs: string | null;
+  outputs: string | null;
+  truncated: string | null;
+}
+
+/** A trace's token usage and cost for one model. */
+export interface TraceUsageTable {
+  request_id: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cost: number;
+  span_count: number;
+}
+
+/** A feedback or expectation on a trace (or one of its spans); `body` is the MLflow JSON shape. */
+export interface AssessmentsTable {
+  assessment_id: string;
+  trace_id: string;
+  span_id: string | null;
+  name: string;
+  assessment_type: string;
+  value: string | null;
+  body: string;
+  valid: number;
+  create_time_ms: number;
+  last_update_time_ms: number;
 }

@@ -2,11 +2,13 @@ import type { Migration } from 'kysely';
 import type { StorageDialect } from '../storage-dialect.js';
 import { trackingMigration } from './001-tracking.js';
 import { metricPointsMigration } from './002-metric-points.js';
+import { tracingMigration } from './004-tracing.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
   return {
     '001-tracking': trackingMigration(dialect),
     '002-metric-points': metricPointsMigration(dialect),
+    '004-tracing': tracingMigration(dialect),
   };
 }

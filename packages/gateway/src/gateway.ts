@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import type { GatewayLogRecord } from '@cairn/spec';
+import type { CallState } from './call-state.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { GatewayError } from './gateway-error.js';
+import { type CompiledRoute, callKinds, GatewayRoutes } from './gateway-routes.js';
+import { completeCall, type InvokeResult, invokeTarget } from './invoke-target.js';
+import type { VirtualKeyRecord } from './keys/virtual-key.js';
+import { looksLikeVirtualKey } from './keys/virtual-key.js';
+import type { VirtualKeys } from './keys/virtual-keys.js';
+import { LogQueue } from './logging/log-queue.js';
+import type { GatewayLogSink } from './logging/log-sink.js';
+import type { BudgetAlertSink } from './policies/budget-alerts.js';
+import { WebhookAlertSink } from './policies/budget-alerts.js';
+import { checkInput } from './policies/guardrails.js';
+import { cacheDirective, cacheKey } from './policies/response-cache.js';
+import { planUsage } from './policies/usage-limits.js';
+import type { ModelConfig, Provider } from './providers/provider.js';
+import { orderTargets } from './routing/order-targets.js';
+import type { RequestContext } from './routing/request-context.js';
+import type { SharedState } from './state/shared-state.js';
+
+/** The gateway's collaborators, passed in (no module-level singletons). */
+export interface GatewayDeps {
+  /** Builds a target's provider (normally `createProvider` from this package). */
+  createProvider: (model: ModelConfig) => Provider;
+  /** Counters, budgets, cache and keys; MemoryState or RedisState. */
+  state: SharedState;
+  /** Required when the config says `auth: { virtual_keys: true }`. */
+  keys?: VirtualKeys;
+  /** Where usage/trace records go (none: not logged). */
+  logSink?: GatewayLogSink;
+  /** Budget alerts; defaults to a webhook when the config names one. */
+  alerts?: BudgetAlertSink;
+  random?: () => number;
+}
+
+/** One call as the HTTP layer hands it over. */
+export interface GatewayCall {
+  kind: 'chat' | 'completions' | 'embeddings';
+  route: string;
+  body: Record<string, unknown>;
+  context: RequestContext;
+  key?: VirtualKeyRecord;
+  cacheControl?: string | string[];
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+  /** performance.now() when the request arrived. */
+  startedAt: number;
+}
+
+/**
+ * The gateway as a library: routes, policies and logging over providers, with no HTTP in it.
+ * `invoke` runs one call; `reload` swaps in a new config while calls in flight finish on the old.
+ */
+export class Gateway {
+  private routes: GatewayRoutes;
+  readonly logQueue?: LogQueue;
+  private readonly alerts?: BudgetAlertSink;
+
+  constructor(
+    config: GatewayConfig,
+    private readonly deps: GatewayDeps,
+  ) {
+    if (config.virtualKeys && !deps.keys)
+      throw new Error('auth.virtual_keys is on but no key store was given.');
+    this.routes = new GatewayRoutes(config, deps.createProvider);
+    if (deps.logSink) {
+      this.logQueue = new LogQueue(deps.logSink, {
+        maxQueued: config.logging.queueSize,
+        batchSize: config.logging.batchSize,
+        flushMs: config.logging.flushMs,
+      });
+    }
+    const alerts =
+      deps.alerts ??
+      (config.alertWebhookUrl ? new WebhookAlertSink(config.alertWebhookUrl) : undefined);
+    if (alerts) this.alerts = alerts;
+  }
+
+  /** The config in force. */
+  get config(): GatewayConfig {
+    return this.routes.config;
+  }
+
+  /** Swaps in a new config atomically; in-flight calls finish on the routes they started with. */
+  reload(config: GatewayConfig): void {
+    this.routes = new GatewayRoutes(config, this.deps.createProvider, this.routes);
+  }
+
+  /** Every route, in config order. */
+  listRoutes(): CompiledRoute[] {
+    return [...this.routes.byName.values()];
+  }
+
+  route(name: string): CompiledRoute | undefined {
+    return this.routes.byName.get(name);
+  }
+
+  /** The key behind an `Authorization: Bearer` header; 401 when keys are required and it is not valid. */
+  async authenticate(authorization: string | undefined): Promise<VirtualKeyRecord | undefined> {
+    if (!this.config.virtualKeys || !this.deps.keys) return undefined;
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+    if (!token) {
+      throw new GatewayError(
+        401,
+        'Missing API key: send a Cairn virtual key as "Authorization: Bearer ck-…".',
+        'authentication_error',
+        'missing_api_key',
+      );
+    }
+    const record = looksLikeVirtualKey(token) ? await this.deps.keys.verify(token) : undefined;
+    if (!record) {
+      throw new GatewayError(
+        401,
+        'Invalid API key: it is unknown, revoked or rotated out.',
+        'authentication_error',
+        'invalid_api_key',
+      );
+    }
+    return record;
+  }
+
+  /** Runs one call through guardrails, cache, limits, budgets, routing and logging. */
+  async invoke(call: GatewayCall): Promise<InvokeResult> {
+    const route = this.routes.byName.get(call.route);
+    if (!route) {
+      throw new GatewayError(
+        404,
+        `The model '${call.route}' does not exist: no route has that name.`,
+        'invalid_request_error',
+        'model_not_found',
+      );
+    }
+    const kind = callKinds[route.config.type];
+    if (kind !== call.kind) {
+      throw new GatewayError(
+        400,
+        `Route '${call.route}' is of type ${route.config.type} and cannot serve ${call.kind} requests.`,
+        'invalid_request_error',
+        'wrong_route_type',
+      );
+    }
+    if (call.key?.routes && !call.key.routes.includes(call.route)) {
+      throw new GatewayError(
+        403,
+        `This key may not call route '${call.route}'.`,
+        'permission_error',
+        'route_not_allowed',
+      );
+    }
+    validateBody(kind, call.body);
+    const guardrails = route.config.guardrails;
+    const body = guardrails ? checkInput(guardrails, call.body) : call.body;
+    const stream = body.stream === true && kind !== 'embeddings';
+    const state: CallState = {
+      gateway: this.config,
+      sharedState: this.deps.state,
+      route,
+      call,
+      body,
+      stream,
+      record: this.newRecord(call, route, stream),
+      outcome: { retries: 0, fallbacks: 0, upstreamMs: 0 },
+      finish: (record) => this.logQueue?.push(record),
+    };
+    if (this.alerts) state.alerts = this.alerts;
+    if (route.config.cache) {
+      const directive = cacheDirective(call.cacheControl);
+      if (directive !== 'skip') {
+        state.cacheKey = cacheKey(route.config.name, stream ? `${kind}:stream` : kind, body);
+        state.cacheStatus = directive === 'refresh' ? 'bypass' : 'miss';
+        if (directive === 'use') {
+          const cached = await this.deps.state.cacheGet(state.cacheKey);
+          if (cached !== undefined) return completeCall(state, JSON.parse(cached), true);
+        }
+      }
+    }
+    const plan = planUsage(route.config, call.key, call.context, this.config.budgets, Date.now());
+    if (!plan.isEmpty) {
+      try {
+        await plan.admit(this.deps.state);
+      } catch (error) {
+        state.record.status = (error as GatewayError).status ?? 429;
+        state.record.error = (error as Error).message;
+        state.finish({ ...state.record, latency_ms: performance.now() - call.startedAt });
+        throw error;
+      }
+      state.plan = plan;
+    }
+    const order = orderTargets(route.config, route.targets, body, call.context, this.deps.random);
+    return invokeTarget(state, order);
+  }
+
+  private newRecord(call: GatewayCall, route: CompiledRoute, stream: boolean): GatewayLogRecord {
+    const record: GatewayLogRecord = {
+      request_id: randomUUID(),
+      timestamp_ms: Date.now(),
+      route: route.config.name,
+      route_type: route.config.type,
+      status: 200,
+      stream,
+      latency_ms: 0,
+      retries: 0,
+      fallbacks: 0,
+      cache_hit: false,
+    };
+    const { user, session, tags } = call.context;
+    if (user !== undefined) record.user = user;
+    if (session !== undefined) record.session = session;
+    for (const _name in tags) {
+      record.tags = tags;
+      break;
+    }
+    if (call.key) record.key_id = call.key.id;
+    return record;
+  }
+
+  /** Flushes logs and stops. Shared state is the caller's to close. */
+  async close(): Promise<void> {
+    await this.logQueue?.close();
+  }
+}
+
+function validateBody(kind: string, body: Record<string, unknown>): void {
+  const fail = (message: string, param: string) => {
+    throw new GatewayError(400, message, 'invalid_request_error', `invalid_${param}`);
+  };
+  if (kind === 'chat') {
+    if (!Array.isArray(body.messages) || body.messages.length === 0)
+      fail("'messages' must be a non-empty array.", 'messages');
+    for (const message of body.messages as unknown[]) {
+      if (
+        !message ||
+        typeof message !== 'object' ||
+        typeof (message as { role?: unknown }).role !== 'string'
+      ) {
+        fail("Each message needs a string 'role'.", 'messages');
+      }
+    }
+  } else if (kind === 'completions') {
+    if (typeof body.prompt !== 'string' && !Array.isArray(body.prompt))
+      fail("'prompt' must be a string or an array of strings.", 'prompt');
+  } else if (typeof body.input !== 'string' && !Array.isArray(body.input)) {
+    fail("'input' must be a string or an array.", 'input');
+  }
+  if (body.stream !== undefined && typeof body.stream !== 'boolean')
+    fail("'stream' must be a boolean.", 'stream');
+}

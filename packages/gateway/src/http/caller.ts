@@ -1,0 +1,39 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Gateway } from '../gateway.js';
+import type { VirtualKeyRecord } from '../keys/virtual-key.js';
+import { parseTags, type RequestContext } from '../routing/request-context.js';
+
+/** Authenticates (when keys are required) and reads who is calling from headers and body. */
+export async function readCaller(
+  gateway: Gateway,
+  request: FastifyRequest,
+  body: Record<string, unknown>,
+): Promise<{ key: VirtualKeyRecord | undefined; context: RequestContext }> {
+  const headers = request.headers;
+  const apiKey = headers['x-api-key'];
+  const key = await gateway.authenticate(
+    headers.authorization ?? (typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined),
+  );
+  const context: RequestContext = {
+    tags: parseTags(headers['x-cairn-tags']),
+    headers,
+    metadata: {},
+  };
+  const user = headers['x-cairn-user'] ?? body.user;
+  if (typeof user === 'string' && user) context.user = user;
+  const session = headers['x-cairn-session'];
+  if (typeof session === 'string' && session) context.session = session;
+  if (body.metadata && typeof body.metadata === 'object')
+    context.metadata = body.metadata as Record<string, string>;
+  if (key) context.keyId = key.id;
+  return { key, context };
+}
+
+/** An AbortSignal that fires when the client disconnects before the response is finished. */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

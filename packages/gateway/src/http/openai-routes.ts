@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Gateway, GatewayCall } from '../gateway.js';
+import { GatewayError } from '../gateway-error.js';
+import { clientGone, readCaller } from './caller.js';
+import { encodeEmbeddings } from './encode-embeddings.js';
+import { sendResult } from './send-result.js';
+
+type Kind = GatewayCall['kind'];
+
+/** OpenAI-compatible endpoints; `model` names a route. */
+export function registerOpenAIRoutes(app: FastifyInstance, gateway: Gateway): void {
+  const handler = (kind: Kind) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = requireBody(request.body);
+    const model = body.model;
+    if (typeof model !== 'string' || model === '') {
+      throw new GatewayError(
+        400,
+        'You must provide a model parameter (the name of a gateway route).',
+        'invalid_request_error',
+        'missing_model',
+      );
+    }
+    await invokeAndSend(gateway, request, reply, kind, model, body);
+  };
+  app.post('/v1/chat/completions', handler('chat'));
+  app.post('/v1/completions', handler('completions'));
+  app.post('/v1/embeddings', handler('embeddings'));
+
+  app.get('/v1/models', async (request) => {
+    await gateway.authenticate(request.headers.authorization);
+    return {
+      object: 'list',
+      data: gateway.listRoutes().map((route) => modelEntry(route.config.name)),
+    };
+  });
+  app.get<{ Params: { model: string } }>('/v1/models/:model', async (request) => {
+    await gateway.authenticate(request.headers.authorization);
+    if (!gateway.route(request.params.model)) {
+      throw new GatewayError(
+        404,
+        `The model '${request.params.model}' does not exist.`,
+        'invalid_request_error',
+        'model_not_found',
+      );
+    }
+    return modelEntry(request.params.model);
+  });
+}
+
+function modelEntry(name: string) {
+  return { id: name, object: 'model', created: 0, owned_by: 'cairn-gateway' };
+}
+
+/** The parsed JSON body, or a 400 when there is none. */
+export function requireBody(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object') {
+    throw new GatewayError(
+      400,
+      'The request needs a JSON object body.',
+      'invalid_request_error',
+      'invalid_body',
+    );
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Runs a call and answers it (JSON or SSE); shared by the OpenAI and MLflow endpoints. */
+export async function invokeAndSend(
+  gateway: Gateway,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  kind: Kind,
+  route: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const startedAt = performance.now() - reply.elapsedTime;
+  const { key, context } = await readCaller(gateway, request, body);
+  const call: GatewayCall = { kind, route, body, context, signal: clientGone(reply), startedAt };
+  if (key) call.key = key;
+  const cacheControl = request.headers['cache-control'];
+  if (cacheControl !== undefined) call.cacheControl = cacheControl;
+  const result = await gateway.invoke(call);
+  const transform =
+    kind === 'embeddings' && body.encoding_format === 'base64' ? encodeEmbeddings : undefined;
+  await sendResult(reply, result, startedAt, transform);
+}

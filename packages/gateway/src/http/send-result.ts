@@ -1,0 +1,69 @@
+import type { FastifyReply } from 'fastify';
+import { GatewayError } from '../gateway-error.js';
+import type { InvokeMeta, InvokeResult } from '../invoke-target.js';
+
+/** Response headers every answer carries: request id, cache status, the gateway's own overhead. */
+export function cairnHeaders(meta: InvokeMeta, startedAt: number): Record<string, string> {
+  const overhead = Math.max(0, performance.now() - startedAt - meta.upstreamMs);
+  const headers: Record<string, string> = {
+    'x-cairn-request-id': meta.requestId,
+    'x-cairn-overhead-ms': overhead.toFixed(3),
+  };
+  if (meta.cache) headers['x-cairn-cache'] = meta.cache;
+  return headers;
+}
+
+/** Sends a JSON result, or streams chunks as server-sent events ending with `data: [DONE]`. */
+export async function sendResult(
+  reply: FastifyReply,
+  result: InvokeResult,
+  startedAt: number,
+  transform?: (body: unknown) => unknown,
+): Promise<void> {
+  const headers = cairnHeaders(result.meta, startedAt);
+  if (result.kind === 'json') {
+    await reply.headers(headers).send(transform ? transform(result.body) : result.body);
+    return;
+  }
+  reply.hijack();
+  const response = reply.raw;
+  response.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  const iterator = result.chunks[Symbol.asyncIterator]();
+  try {
+    while (true) {
+      const next = await iterator.next();
+      if (next.done) break;
+      if (response.destroyed) break;
+      // Each chunk is written (and so flushed) as it arrives; waits only when the socket is full.
+      if (!response.write(`data: ${JSON.stringify(next.value)}\n\n`)) await drained(response);
+    }
+    if (!response.destroyed) response.end('data: [DONE]\n\n');
+  } catch (error) {
+    const gatewayError =
+      error instanceof GatewayError
+        ? error
+        : new GatewayError(502, 'The upstream stream failed.', 'api_error', 'upstream_error');
+    // Headers are gone: report the failure in-band, as OpenAI does, then close.
+    if (!response.destroyed) response.end(`data: ${JSON.stringify(gatewayError.toJSON())}\n\n`);
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+function drained(response: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
