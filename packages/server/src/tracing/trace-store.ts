@@ -1,0 +1,296 @@
+import { randomBytes } from 'node:crypto';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { invalidParameter, resourceDoesNotExist } from '../errors.js';
+import type { DatabaseSchema, Storage } from '../storage/index.js';
+import { planBatch } from './span-batch.js';
+import type { SpanRecord } from './span-record.js';
+import { createSpanWriter, type SpanWriter } from './span-writer.js';
+import type { TraceRecord } from './trace-record.js';
+
+/** Trace fields a client sets when it starts (or, in MLflow 3, logs) a trace. */
+export interface NewTrace {
+  requestId?: string;
+  experimentId: number;
+  clientRequestId?: string | null;
+  timestampMs: number;
+  executionTimeMs?: number | null;
+  status: string;
+  name?: string | null;
+  requestPreview?: string | null;
+  responsePreview?: string | null;
+  metadata: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** An experiment as tracing needs it. */
+export interface TraceExperiment {
+  id: number;
+  artifactLocation: string;
+}
+
+/** A new trace id: `tr-` and 32 hex digits, as MLflow 3 makes them. */
+export function newTraceId(): string {
+  return `tr-${randomBytes(16).toString('hex')}`;
+}
+
+/** Traces, their tags and metadata, and the span ingestion entry point, over SQLite or PostgreSQL. */
+export class TraceStore {
+  private readonly writer: SpanWriter;
+
+  constructor(private readonly storage: Storage) {
+    this.writer = createSpanWriter(storage);
+  }
+
+  /** The experiment with this id, or RESOURCE_DOES_NOT_EXIST. */
+  async experiment(experimentId: string | number): Promise<TraceExperiment> {
+    const id = Number(experimentId);
+    const row = Number.isSafeInteger(id)
+      ? await this.storage.db
+          .selectFrom('experiments')
+          .select(['experiment_id', 'artifact_location'])
+          .where('experiment_id', '=', id)
+          .executeTakeFirst()
+      : undefined;
+    if (!row) throw resourceDoesNotExist(`No Experiment with id=${experimentId} exists`);
+    return { id: row.experiment_id, artifactLocation: row.artifact_location };
+  }
+
+  /** Creates the trace, or merges into it when spans (or an earlier call) created it already. */
+  async upsertTrace(trace: NewTrace): Promise<string> {
+    const requestId = trace.requestId ?? newTraceId();
+    await this.storage.writes.run(async (trx) => {
+      const values = {
+        experiment_id: trace.experimentId,
+        client_request_id: trace.clientRequestId ?? null,
+        timestamp_ms: trace.timestampMs,
+        execution_time_ms: trace.executionTimeMs ?? null,
+        status: trace.status,
+        name: trace.name ?? null,
+        request_preview: trace.requestPreview ?? null,
+        response_preview: trace.responsePreview ?? null,
+      };
+      await trx
+        .insertInto('trace_info')
+        .values({ request_id: requestId, ...values })
+        .onConflict((conflict) =>
+          conflict.column('request_id').doUpdateSet({
+            client_request_id: values.client_request_id,
+            timestamp_ms: values.timestamp_ms,
+            execution_time_ms: values.execution_time_ms,
+            status: values.status,
+            name: sql`coalesce(${values.name}, trace_info.name)`,
+            request_preview: sql`coalesce(${values.request_preview}, trace_info.request_preview)`,
+            response_preview: sql`coalesce(${values.response_preview}, trace_info.response_preview)`,
+          }),
+        )
+        .execute();
+      await upsertPairs(trx, 'trace_request_metadata', requestId, trace.metadata);
+      await upsertPairs(trx, 'trace_tags', requestId, trace.tags);
+    });
+    return requestId;
+  }
+
+  /** MLflow 2's end-trace: sets status and duration and merges metadata and tags. */
+  async endTrace(
+    requestId: string,
+    end: {
+      timestampMs: number;
+      status: string;
+      metadata: Record<string, string>;
+      tags: Record<string, string>;
+    },
+  ): Promise<void> {
+    const trace = await this.get(requestId);
+    await this.storage.writes.run(async (trx) => {
+      await trx
+        .updateTable('trace_info')
+        .set({
+          status: end.status,
+          execution_time_ms: Math.max(0, end.timestampMs - trace.timestampMs),
+        })
+        .where('request_id', '=', requestId)
+        .execute();
+      await upsertPairs(trx, 'trace_request_metadata', requestId, end.metadata);
+      await upsertPairs(trx, 'trace_tags', requestId, end.tags);
+    });
+  }
+
+  /** Ingests decoded spans into `experimentId` as one durable, all-or-nothing write. */
+  async logSpans(experimentId: number, spans: readonly SpanRecord[]): Promise<void> {
+    if (spans.length === 0) return;
+    const batch = planBatch(spans);
+    await this.storage.writes.run((trx) => this.writer.write(trx, experimentId, batch));
+  }
+
+  /** Records that a trace's `traces.json` artifact has been read into the span store. */
+  async markSpansImported(requestId: string): Promise<void> {
+    await this.storage.writes.run((trx) =>
+      trx
+        .updateTable('trace_info')
+        .set({ spans_imported: 1 })
+        .where('request_id', '=', requestId)
+        .execute(),
+    );
+  }
+
+  /** The trace with this id, or RESOURCE_DOES_NOT_EXIST. */
+  async get(requestId: string): Promise<TraceRecord> {
+    const [trace] = await this.getMany([requestId]);
+    if (!trace) throw resourceDoesNotExist(`Trace with ID ${requestId} is not found.`);
+    return trace;
+  }
+
+  /** The traces with these ids that exist, in the order asked. */
+  async getMany(requestIds: readonly string[]): Promise<TraceRecord[]> {
+    if (requestIds.length === 0) return [];
+    const db = this.storage.db;
+    const [rows, tags, metadata] = await Promise.all([
+      db.selectFrom('trace_info').selectAll().where('request_id', 'in', requestIds).execute(),
+      db.selectFrom('trace_tags').selectAll().where('request_id', 'in', requestIds).execute(),
+      db
+        .selectFrom('trace_request_metadata')
+        .selectAll()
+        .where('request_id', 'in', requestIds)
+        .execute(),
+    ]);
+    const byId = new Map<string, TraceRecord>();
+    for (const row of rows) {
+      byId.set(row.request_id, {
+        requestId: row.request_id,
+        experimentId: String(row.experiment_id),
+        clientRequestId: row.client_request_id,
+        timestampMs: Number(row.timestamp_ms),
+        executionTimeMs: row.execution_time_ms === null ? null : Number(row.execution_time_ms),
+        status: row.status,
+        name: row.name,
+        requestPreview: row.request_preview,
+        responsePreview: row.response_preview,
+        inputTokens: Number(row.input_tokens),
+        outputTokens: Number(row.output_tokens),
+        totalTokens: Number(row.total_tokens),
+        cost: Number(row.cost),
+        spanCount: Number(row.span_count),
+        rootSpanId: row.root_span_id,
+        spansImported: row.spans_imported === 1,
+        tags: {},
+        metadata: {},
+      });
+    }
+    for (const tag of tags) {
+      const trace = byId.get(tag.request_id);
+      if (trace) trace.tags[tag.key] = tag.value;
+    }
+    for (const entry of metadata) {
+      const trace = byId.get(entry.request_id);
+      if (trace) trace.metadata[entry.key] = entry.value;
+    }
+    return requestIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Sets one tag on a trace. */
+  async setTag(requestId: string, key: string, value: string): Promise<void> {
+    await this.get(requestId);
+    await this.storage.writes.run((trx) =>
+      upsertPairs(trx, 'trace_tags', requestId, { [key]: value }),
+    );
+  }
+
+  /** Deletes one tag; RESOURCE_DOES_NOT_EXIST when the trace has no such tag. */
+  async deleteTag(requestId: string, key: string): Promise<void> {
+    await this.get(requestId);
+    const result = await this.storage.writes.run((trx) =>
+      trx
+        .deleteFrom('trace_tags')
+        .where('request_id', '=', requestId)
+        .where('key', '=', key)
+        .executeTakeFirst(),
+    );
+    if (Number(result.numDeletedRows) === 0) {
+      throw resourceDoesNotExist(`No trace tag with key '${key}' for trace with ID '${requestId}'`);
+    }
+  }
+
+  /** Sets metadata entries that are not set yet (link-to-run keeps the first source run). */
+  async addMetadataIfAbsent(requestId: string, entries: Record<string, string>): Promise<void> {
+    await this.storage.writes.run(async (trx) => {
+      for (const [key, value] of Object.entries(entries)) {
+        await trx
+          .insertInto('trace_request_metadata')
+          .values({ request_id: requestId, key, value })
+          .onConflict((conflict) => conflict.columns(['request_id', 'key']).doNothing())
+          .execute();
+      }
+    });
+  }
+
+  /**
+   * Deletes traces of an experiment: the ids given, or up to `maxTraces` of the oldest with a
+   * timestamp ≤ `maxTimestampMillis`. Returns how many were deleted.
+   */
+  async deleteTraces(
+    experimentId: number,
+    selection: { requestIds: string[] } | { maxTimestampMillis: number; maxTraces?: number },
+  ): Promise<number> {
+    const db = this.storage.db;
+    let query = db
+      .selectFrom('trace_info')
+      .select('request_id')
+      .where('experiment_id', '=', experimentId);
+    if ('requestIds' in selection) {
+      if (selection.requestIds.length === 0) return 0;
+      query = query.where('request_id', 'in', selection.requestIds);
+    } else {
+      query = query
+        .where('timestamp_ms', '<=', selection.maxTimestampMillis)
+        .orderBy('timestamp_ms');
+      if (selection.maxTraces !== undefined) query = query.limit(selection.maxTraces);
+    }
+    const ids = (await query.execute()).map((row) => row.request_id);
+    if (ids.length === 0) return 0;
+    await this.storage.writes.run((trx) => deleteTraceRows(trx, ids));
+    return ids.length;
+  }
+
+  /** The query layer, for the readers that live beside this store. */
+  get db(): Kysely<DatabaseSchema> {
+    return this.storage.db;
+  }
+}
+
+/** Deletes traces and everything hanging off them, in one transaction. */
+export async function deleteTraceRows(
+  trx: Transaction<DatabaseSchema>,
+  ids: readonly string[],
+): Promise<void> {
+  for (let index = 0; index < ids.length; index += 500) {
+    const chunk = ids.slice(index, index + 500);
+    await trx.deleteFrom('spans').where('trace_id', 'in', chunk).execute();
+    await trx.deleteFrom('trace_usage').where('request_id', 'in', chunk).execute();
+    await trx.deleteFrom('assessments').where('trace_id', 'in', chunk).execute();
+    await trx.deleteFrom('trace_tags').where('request_id', 'in', chunk).execute();
+    await trx.deleteFrom('trace_request_metadata').where('request_id', 'in', chunk).execute();
+    await trx.deleteFrom('trace_info').where('request_id', 'in', chunk).execute();
+  }
+}
+
+async function upsertPairs(
+  trx: Transaction<DatabaseSchema>,
+  table: 'trace_tags' | 'trace_request_metadata',
+  requestId: string,
+  pairs: Record<string, string>,
+): Promise<void> {
+  const rows = Object.entries(pairs).map(([key, value]) => ({ request_id: requestId, key, value }));
+  if (rows.length === 0) return;
+  for (const row of rows) {
+    if (row.key === '') throw invalidParameter('A trace tag or metadata key must not be empty.');
+  }
+  await trx
+    .insertInto(table)
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict
+        .columns(['request_id', 'key'])
+        .doUpdateSet({ value: (eb) => eb.ref('excluded.value') }),
+    )
+    .execute();
+}
