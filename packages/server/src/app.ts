@@ -3,6 +3,7 @@ import type { AppContext } from './app-context.js';
 import { openArtifactRepository, registerArtifactRoutes } from './artifacts/index.js';
 import type { ServerConfig } from './config.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { type RegistryOptions, registerRegistryRoutes } from './registry/index.js';
 import { openStorage } from './storage/index.js';
 import { registerTracingRoutes } from './tracing/index.js';
 import { registerTrackingRoutes } from './tracking/index.js';
@@ -12,6 +13,7 @@ import { cairnVersion } from './version.js';
 export interface BuildAppOptions {
   bodyLimitBytes?: number;
   logLevel?: ServerConfig['logLevel'];
+  registry?: RegistryOptions;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function createApp(config: ServerConfig): Promise<FastifyInstance> 
     const app = buildApp(context, {
       bodyLimitBytes: config.bodyLimitBytes,
       logLevel: config.logLevel,
+      registry: { webhooksAllowPrivate: config.webhooksAllowPrivate },
     });
     app.addHook('onClose', async () => {
       await storage.writes.drain();
@@ -65,6 +68,7 @@ export function buildApp(context: AppContext, options: BuildAppOptions = {}): Fa
 
   registerTrackingRoutes(app, context);
   registerArtifactRoutes(app, context);
+  registerRegistryRoutes(app, context, options.registry);
   registerTracingRoutes(app, context);
   return app;
 }

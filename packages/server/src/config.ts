@@ -16,6 +16,8 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** Log level for the server's request log. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Let webhooks reach private, loopback and link-local addresses (off: SSRF protection). */
+  webhooksAllowPrivate: boolean;
 }
 
 /** Flags as the CLI passes them; any may be absent. */
@@ -52,6 +54,7 @@ export function loadServerConfig(
       integerFrom(env.CAIRN_BODY_LIMIT_BYTES, 'CAIRN_BODY_LIMIT_BYTES') ?? 64 * 1024 * 1024,
     logLevel:
       flags.logLevel ?? (env.CAIRN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'warn',
+    webhooksAllowPrivate: /^(1|true|yes)$/i.test(env.CAIRN_WEBHOOKS_ALLOW_PRIVATE ?? ''),
   };
 }
 

@@ -19,6 +19,15 @@ export interface DatabaseSchema {
   trace_usage: TraceUsageTable;
   assessments: AssessmentsTable;
   trace_retention: { experiment_id: number; retention_days: number };
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: KeyValueTable & { name: string };
+  model_versions: ModelVersionsTable;
+  model_version_tags: KeyValueTable & { name: string; version: number };
+  registered_model_aliases: { name: string; alias: string; version: number };
+  registry_history: RegistryHistoryTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  prompt_ab_tests: PromptAbTestsTable;
 }
 
 interface KeyValueTable {
@@ -153,4 +162,83 @@ export interface AssessmentsTable {
   valid: number;
   create_time_ms: number;
   last_update_time_ms: number;
+}
+
+/** A registered model (or, tagged `mlflow.prompt.is_prompt`, a prompt); the name is its key. */
+export interface RegisteredModelsTable {
+  name: string;
+  creation_time: number;
+  last_updated_time: number;
+  description: string | null;
+  user_id: string | null;
+}
+
+/** A model version; deleted versions keep their row (stage `Deleted_Internal`) so numbers are never reused. */
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  creation_time: number;
+  last_updated_time: number;
+  description: string | null;
+  user_id: string | null;
+  current_stage: string;
+  source: string;
+  run_id: string | null;
+  run_link: string | null;
+  status: string;
+  status_message: string | null;
+}
+
+/** A stage transition or alias move of a version: who moved what, when. */
+export interface RegistryHistoryTable {
+  history_id: string;
+  name: string;
+  version: number;
+  kind: string;
+  from_value: string | null;
+  to_value: string | null;
+  user_id: string | null;
+  timestamp: number;
+}
+
+/** A webhook; `events` is JSON of `entity.action` strings, `secret` is never sent back. */
+export interface WebhooksTable {
+  webhook_id: string;
+  name: string;
+  description: string | null;
+  url: string;
+  secret: string | null;
+  status: string;
+  events: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+}
+
+/** The webhook outbox and delivery log: one row per (event, webhook), retried until delivered or failed. */
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  webhook_id: string;
+  event: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_time: number;
+  lease_until: number | null;
+  response_status: number | null;
+  error_message: string | null;
+  creation_time: number;
+  last_attempt_time: number | null;
+}
+
+/** A prompt A/B test; `variants` is JSON of `{name, version?, alias?, weight}`. */
+export interface PromptAbTestsTable {
+  name: string;
+  prompt_name: string;
+  unit: string;
+  variants: string;
+  status: string;
+  description: string | null;
+  winner: string | null;
+  creation_time: number;
+  last_updated_time: number;
 }

@@ -3,6 +3,7 @@ import type { StorageDialect } from '../storage-dialect.js';
 import { trackingMigration } from './001-tracking.js';
 import { metricPointsMigration } from './002-metric-points.js';
 import { tracingMigration } from './004-tracing.js';
+import { registryMigration } from './005-registry.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -10,5 +11,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '001-tracking': trackingMigration(dialect),
     '002-metric-points': metricPointsMigration(dialect),
     '004-tracing': tracingMigration(dialect),
+    '005-registry': registryMigration(dialect),
   };
 }
