@@ -54,18 +54,31 @@ const latestUpdateSql = `do update set value = excluded.value, timestamp = exclu
 
 /**
  * The hot insert of metric points into `metrics` (identical points are ignored by the unique
- * index) and `latest_metrics` (kept at the max by step, timestamp, value), specialised per dialect:
- * cached prepared statements on SQLite, one `unnest` statement per table on PostgreSQL.
+ * key) and `latest_metrics` (kept at the max by step, timestamp, value), specialised per dialect:
+ * cached prepared statements on SQLite, one statement on PostgreSQL. It writes only to an active
+ * run and returns the run's lifecycle stage (undefined when there is no such run), so the caller
+ * needs no separate round trip to check it.
  */
 export interface MetricInserter {
-  insert(db: Kysely<DatabaseSchema>, runId: string, points: readonly MetricPoint[]): Promise<void>;
+  insert(
+    db: Kysely<DatabaseSchema>,
+    runId: string,
+    points: readonly MetricPoint[],
+  ): Promise<string | undefined>;
 }
 
 /** SQLite: prepared statements on the raw handle, which shares Kysely's connection and transaction. */
 export function sqliteMetricInserter(sqlite: BetterSqlite3.Database): MetricInserter {
-  let statements: { point: BetterSqlite3.Statement; latest: BetterSqlite3.Statement } | undefined;
+  let statements:
+    | {
+        stage: BetterSqlite3.Statement<[string], { lifecycle_stage: string }>;
+        point: BetterSqlite3.Statement;
+        latest: BetterSqlite3.Statement;
+      }
+    | undefined;
   const prepare = () => {
     statements ??= {
+      stage: sqlite.prepare('select lifecycle_stage from runs where run_uuid = ?'),
       point: sqlite.prepare(
         'insert or ignore into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, ?)',
       ),
@@ -78,7 +91,10 @@ export function sqliteMetricInserter(sqlite: BetterSqlite3.Database): MetricInse
   };
   return {
     async insert(_db, runId, points) {
-      const { point: pointStatement, latest } = prepare();
+      const { stage, point: pointStatement, latest } = prepare();
+      // Inside the write transaction on Kysely's own connection, so this sees the current state.
+      const lifecycleStage = stage.get(runId)?.lifecycle_stage;
+      if (lifecycleStage !== 'active') return lifecycleStage;
       const stored = points.map(toStored);
       for (const point of stored) {
         pointStatement.run(runId, point.key, point.value, point.timestamp, point.step, point.isNan);
@@ -86,41 +102,47 @@ export function sqliteMetricInserter(sqlite: BetterSqlite3.Database): MetricInse
       for (const point of newestPerKey(stored)) {
         latest.run(runId, point.key, point.value, point.timestamp, point.step, point.isNan);
       }
+      return lifecycleStage;
     },
   };
 }
 
-/** PostgreSQL: each table gets one `insert ... select from unnest(arrays)` statement. */
+/**
+ * PostgreSQL: one statement per batch. Data-modifying CTEs insert the points and upsert the
+ * latest values from `unnest`ed arrays, guarded by the run's stage, which the statement returns.
+ */
 export function postgresMetricInserter(): MetricInserter {
   return {
     async insert(db, runId, points) {
       const stored = points.map(toStored);
-      await unnestInsert(db, 'metrics', runId, stored, sql`on conflict do nothing`);
-      await unnestInsert(
-        db,
-        'latest_metrics',
-        runId,
-        newestPerKey(stored),
-        sql`on conflict (run_uuid, key) ${sql.raw(latestUpdateSql)}`,
-      );
+      const newest = newestPerKey(stored);
+      const { rows } = await sql<{ lifecycle_stage: string }>`
+        with run as (select lifecycle_stage from runs where run_uuid = ${runId}),
+        inserted as (
+          insert into metrics (run_uuid, key, value, timestamp, step, is_nan)
+          select ${runId}, point.key, point.value, point.timestamp, point.step, point.is_nan
+          from ${unnestPoints(stored)}
+          where (select lifecycle_stage from run) = 'active'
+          on conflict do nothing
+        ),
+        latest as (
+          insert into latest_metrics (run_uuid, key, value, timestamp, step, is_nan)
+          select ${runId}, point.key, point.value, point.timestamp, point.step, point.is_nan
+          from ${unnestPoints(newest)}
+          where (select lifecycle_stage from run) = 'active'
+          on conflict (run_uuid, key) ${sql.raw(latestUpdateSql)}
+        )
+        select lifecycle_stage from run`.execute(db);
+      return rows[0]?.lifecycle_stage;
     },
   };
 }
 
-async function unnestInsert(
-  db: Kysely<DatabaseSchema>,
-  table: 'metrics' | 'latest_metrics',
-  runId: string,
-  points: readonly StoredPoint[],
-  onConflict: ReturnType<typeof sql>,
-): Promise<void> {
-  await sql`insert into ${sql.table(table)} (run_uuid, key, value, timestamp, step, is_nan)
-    select ${runId}, point.key, point.value, point.timestamp, point.step, point.is_nan
-    from unnest(${points.map((point) => point.key)}::text[],
-                ${points.map((point) => point.value)}::float8[],
-                ${points.map((point) => point.timestamp)}::int8[],
-                ${points.map((point) => point.step)}::int8[],
-                ${points.map((point) => point.isNan)}::int4[])
-      as point(key, value, timestamp, step, is_nan)
-    ${onConflict}`.execute(db);
+function unnestPoints(points: readonly StoredPoint[]) {
+  return sql`unnest(${points.map((point) => point.key)}::text[],
+                    ${points.map((point) => point.value)}::float8[],
+                    ${points.map((point) => point.timestamp)}::int8[],
+                    ${points.map((point) => point.step)}::int8[],
+                    ${points.map((point) => point.isNan)}::int4[])
+    as point(key, value, timestamp, step, is_nan)`;
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DatasetInput, Tag } from '@cairn/spec';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { invalidParameter } from '../errors.js';
 import type { DatabaseSchema, Storage } from '../storage/index.js';
@@ -26,26 +25,23 @@ export interface RunDataBatch {
  */
 export class RunDataStore {
   private readonly inserter: MetricInserter;
-  private readonly checkRunActive: (db: Kysely<DatabaseSchema>, runId: string) => Promise<void>;
 
   constructor(private readonly storage: Storage) {
-    if (storage.sqlite) {
-      this.inserter = sqliteMetricInserter(storage.sqlite);
-      this.checkRunActive = sqliteRunCheck(storage.sqlite);
-    } else {
-      this.inserter = postgresMetricInserter();
-      this.checkRunActive = async (db, runId) => {
-        await requireActiveRun(db, runId);
-      };
-    }
+    this.inserter = storage.sqlite
+      ? sqliteMetricInserter(storage.sqlite)
+      : postgresMetricInserter();
   }
 
   /** Logs metrics, params and tags atomically to an active run. */
   async logBatch(runId: string, batch: RunDataBatch): Promise<void> {
     await this.storage.writes.run(async (trx) => {
-      await this.checkRunActive(trx, runId);
+      // The metric insert checks the run's stage itself, saving a round trip on the hot path.
+      if (batch.metrics.length > 0) {
+        assertActive(runId, await this.inserter.insert(trx, runId, batch.metrics));
+      } else {
+        await requireActiveRun(trx, runId);
+      }
       if (batch.params.length > 0) await insertParams(trx, runId, batch.params);
-      if (batch.metrics.length > 0) await this.inserter.insert(trx, runId, batch.metrics);
       if (batch.tags.length > 0) await upsertTags(trx, runId, batch.tags);
     });
   }
@@ -93,19 +89,9 @@ export class RunDataStore {
   }
 }
 
-function sqliteRunCheck(
-  sqlite: BetterSqlite3.Database,
-): (db: Kysely<DatabaseSchema>, runId: string) => Promise<void> {
-  let statement: BetterSqlite3.Statement<[string], { lifecycle_stage: string }> | undefined;
-  return async (_db, runId) => {
-    // Runs inside the write transaction on the same connection, so it sees the committed state.
-    statement ??= sqlite.prepare('select lifecycle_stage from runs where run_uuid = ?');
-    const row = statement.get(runId);
-    if (!row) throw runNotFound(runId);
-    if (row.lifecycle_stage !== 'active') {
-      throw wrongStage('run', runId, 'active', row.lifecycle_stage);
-    }
-  };
+function assertActive(runId: string, lifecycleStage: string | undefined): void {
+  if (lifecycleStage === undefined) throw runNotFound(runId);
+  if (lifecycleStage !== 'active') throw wrongStage('run', runId, 'active', lifecycleStage);
 }
 
 async function insertParams(
