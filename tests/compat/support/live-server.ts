@@ -36,7 +36,12 @@ export async function startLiveServer(
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     backendStoreUri = url.toString();
-    dropDatabase = () => runAdmin(adminUrl, `drop database if exists ${name} with (force)`);
+    dropDatabase = async () => {
+      // The server's pool may still be saying goodbye; a forced drop now would hit a closing
+      // connection with a FATAL it no longer listens for. Give the sessions a moment to end.
+      await waitForNoSessions(adminUrl, name);
+      await runAdmin(adminUrl, `drop database if exists ${name} with (force)`);
+    };
   }
   const app = await createApp(
     loadServerConfig({ port: 0, backendStoreUri, artifactsDestination: join(dir, 'a') }),
@@ -53,6 +58,26 @@ export async function startLiveServer(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function waitForNoSessions(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const { rows } = await client.query(
+        'select count(*)::int as sessions from pg_stat_activity where datname = $1',
+        [database],
+      );
+      if (rows[0]?.sessions === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    process.stderr.write(
+      `warning: sessions on ${database} still open 3 s after the server closed\n`,
+    );
+  } finally {
+    await client.end();
+  }
 }
 
 async function runAdmin(adminUrl: string, statement: string): Promise<void> {
