@@ -39,9 +39,10 @@ export class MemorySpanExporter implements SpanExporter {
     return span;
   }
 
-  /** An attribute of an exported span, decoded from its JSON text. */
+  /** An attribute of an exported span; JSON text decoded under `mlflow.*` and `cairn.trace.*`. */
   attribute(name: string, key: string): unknown {
-    const text = this.byName(name).attributes.get(key);
-    return text === undefined ? undefined : JSON.parse(text);
+    const value = this.byName(name).attributes.get(key);
+    const encoded = key.startsWith('mlflow.') || key.startsWith('cairn.trace.');
+    return typeof value === 'string' && encoded ? JSON.parse(value) : value;
   }
 }

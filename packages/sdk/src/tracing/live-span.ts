@@ -40,6 +40,20 @@ export interface Span {
   end(options?: { outputs?: unknown; endTimeMs?: number }): void;
 }
 
+/** A stored attribute value: what OpenTelemetry can carry without nesting. */
+export type AttributeValue = string | number | boolean;
+
+/**
+ * MLflow stores its own attributes (`mlflow.*`) as JSON text, strings included; other keys keep
+ * OpenTelemetry's typed values (string, number, boolean), objects and arrays as JSON text.
+ */
+export function attributeValue(key: string, value: unknown): AttributeValue {
+  if (key.startsWith('mlflow.')) return encodeValue(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return encodeValue(value);
+}
+
 /** Wall-clock milliseconds with sub-millisecond precision, from the monotonic clock. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
@@ -54,8 +68,8 @@ export class LiveSpan implements Span {
   readonly startTimeMs: number;
   endTimeMs: number | undefined;
   status: SpanStatus = { code: 'UNSET' };
-  /** Attribute values as JSON text (MLflow's convention), keyed by attribute name. */
-  readonly attributes = new Map<string, string>();
+  /** Attribute values: JSON text under MLflow's and Cairn's keys, plain values otherwise. */
+  readonly attributes = new Map<string, AttributeValue>();
   readonly events: SpanEvent[] = [];
   private hasOutputs = false;
   private readonly onEnd: (span: LiveSpan) => void;
@@ -93,7 +107,8 @@ export class LiveSpan implements Span {
   }
 
   setAttribute(key: string, value: unknown): this {
-    if (this.isRecording && value !== undefined) this.attributes.set(key, encodeValue(value));
+    if (this.isRecording && value !== undefined)
+      this.attributes.set(key, attributeValue(key, value));
     return this;
   }
 

@@ -67,8 +67,7 @@ function encodeSpan(span: LiveSpan): OtlpJsonSpan {
       value: { stringValue: JSON.stringify(span.traceId) },
     },
   ];
-  // Values are already text: JSON for MLflow's keys, plain for OpenTelemetry's `user.id` etc.
-  for (const [key, text] of span.attributes) attributes.push({ key, value: { stringValue: text } });
+  for (const [key, value] of span.attributes) attributes.push({ key, value: anyValue(value) });
   return {
     traceId: span.trace.traceId,
     spanId: span.spanId,

@@ -1,7 +1,7 @@
 /**
- * The attribute keys the SDK sends, and the server maps. Values of `mlflow.*` and `cairn.*` keys
- * are JSON text (MLflow's convention: `mlflow.spanType` is `"\"CHAT_MODEL\""`); the OpenTelemetry
- * keys (`user.id`, `session.id`, `gen_ai.*`) carry plain values.
+ * The attribute keys the SDK sends, and the server maps. Values of `mlflow.*` keys are JSON text
+ * (MLflow's convention: `mlflow.spanType` is `"\"CHAT_MODEL\""`); other keys carry typed
+ * OpenTelemetry values, objects (`cairn.trace.tags`) as JSON text.
  */
 export const TraceAttribute = {
   /** The MLflow trace id (`tr-…`) on every span. */

@@ -1,5 +1,5 @@
 import { encodeValue } from './encode-value.js';
-import type { LiveSpan } from './live-span.js';
+import type { AttributeValue, LiveSpan } from './live-span.js';
 import { TraceAttribute, traceNameKey } from './trace-attributes.js';
 
 /** What `updateCurrentTrace` may change about the trace in progress. */
@@ -50,7 +50,7 @@ export class TraceState {
   }
 
   /** Writes the trace-level attributes (user, session, tags, metadata) into a span's attributes. */
-  writeTraceAttributes(attributes: Map<string, string>): void {
+  writeTraceAttributes(attributes: Map<string, AttributeValue>): void {
     if (this.user !== undefined) {
       attributes.set(TraceAttribute.traceUser, encodeValue(this.user));
       attributes.set(TraceAttribute.otelUserId, this.user);
