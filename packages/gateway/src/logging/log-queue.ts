@@ -66,8 +66,9 @@ export class LogQueue {
     this.writing = this.sink
       .write(dropped > 0 ? { records, dropped } : { records })
       .catch(() => {
+        // The failed batch carried the earlier drop count too; report it again next time.
         this.dropped += records.length;
-        this.unreported += records.length;
+        this.unreported += dropped + records.length;
       })
       .finally(() => {
         this.writing = undefined;

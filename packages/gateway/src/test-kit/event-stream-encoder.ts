@@ -19,7 +19,7 @@ export interface EventStreamFixtureEvent {
 export function encodeEventStream(events: EventStreamFixtureEvent[]): Uint8Array[] {
   return events.map((event) => {
     const string = (value: string) => ({ type: 'string' as const, value });
-    const headers = event.exceptionType
+    const headers: Record<string, { type: 'string'; value: string }> = event.exceptionType
       ? { ':message-type': string('exception'), ':exception-type': string(event.exceptionType) }
       : { ':message-type': string('event'), ':event-type': string(event.eventType ?? '') };
     return codec.encode({

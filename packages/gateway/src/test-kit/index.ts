@@ -1,3 +1,4 @@
+export { type EventStreamFixtureEvent, encodeEventStream } from './event-stream-encoder.js';
 export {
   collect,
   type FakeProviderServer,
@@ -14,5 +15,4 @@ export {
   textReply,
   within,
 } from './fake-provider-server.js';
-export { type EventStreamFixtureEvent, encodeEventStream } from './event-stream-encoder.js';
 export { type SigV4Check, verifySigV4 } from './sigv4-verifier.js';

@@ -10,10 +10,14 @@ export interface SigV4Check {
 }
 
 const sha256 = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+const hmac = (key: string | Buffer, data: string) =>
+  createHmac('sha256', key).update(data, 'utf8').digest();
 // RFC 3986 unreserved characters stay; everything else is percent-encoded (AWS's UriEncode).
 const uriEncode = (text: string) =>
-  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 
 /**
  * Recomputes AWS Signature Version 4 for a request the fake server received, independently of
@@ -40,7 +44,12 @@ export function verifySigV4(request: RecordedRequest, secretAccessKey: string): 
     .sort()
     .join('&');
   const canonicalHeaders = signedHeaders
-    .map((name) => `${name}:${String(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .map(
+      (name) =>
+        `${name}:${String(request.headers[name] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
     .join('');
   const canonicalRequest = [
     request.method,

@@ -1,0 +1,94 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayLogBatch, GatewayLogRecord } from '@cairn/spec';
+import { describe, expect, it } from 'vitest';
+import { LogQueue } from './log-queue.js';
+import { HttpLogSink, MemoryLogSink } from './log-sink.js';
+
+const record = (index: number): GatewayLogRecord => ({
+  request_id: `r${index}`,
+  timestamp_ms: 0,
+  route: 'chat',
+  route_type: 'llm/v1/chat',
+  status: 200,
+  stream: false,
+  latency_ms: 1,
+  retries: 0,
+  fallbacks: 0,
+  cache_hit: false,
+});
+
+describe('LogQueue', () => {
+  it('writes in batches off the caller, and flushes the rest on close', async () => {
+    const sink = new MemoryLogSink();
+    const batches: number[] = [];
+    const queue = new LogQueue(
+      {
+        write: async (batch) => {
+          batches.push(batch.records.length);
+          await sink.write(batch);
+        },
+      },
+      { maxQueued: 100, batchSize: 3, flushMs: 10_000 },
+    );
+    for (let index = 0; index < 7; index++) queue.push(record(index));
+    expect(sink.records).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches[0]).toBe(3);
+    await queue.close();
+    expect(sink.records.map((item) => item.request_id)).toEqual([
+      'r0',
+      'r1',
+      'r2',
+      'r3',
+      'r4',
+      'r5',
+      'r6',
+    ]);
+  });
+
+  it('drops and counts when full or when the sink fails, and reports drops in the next batch', async () => {
+    let fail = true;
+    const received: GatewayLogBatch[] = [];
+    const queue = new LogQueue(
+      {
+        write: async (batch) => {
+          if (fail) throw new Error('store down');
+          received.push(batch);
+        },
+      },
+      { maxQueued: 2, batchSize: 10, flushMs: 5 },
+    );
+    for (let index = 0; index < 5; index++) queue.push(record(index));
+    expect(queue.dropped).toBe(3);
+    await queue.flush();
+    expect(queue.dropped).toBe(5);
+    fail = false;
+    queue.push(record(9));
+    await queue.flush();
+    expect(received).toEqual([{ records: [record(9)], dropped: 5 }]);
+  });
+});
+
+describe('HttpLogSink', () => {
+  it('POSTs batches to /api/2.0/cairn/gateway/logs', async () => {
+    const bodies: unknown[] = [];
+    const server = createServer((request, response) => {
+      let raw = '';
+      request.on('data', (chunk) => {
+        raw += chunk;
+      });
+      request.on('end', () => {
+        bodies.push({ path: request.url, body: JSON.parse(raw) });
+        response.writeHead(request.url === '/api/2.0/cairn/gateway/logs' ? 200 : 404).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const sink = new HttpLogSink(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await sink.write({ records: [record(1)] });
+    expect(bodies).toEqual([
+      { path: '/api/2.0/cairn/gateway/logs', body: { records: [record(1)] } },
+    ]);
+    server.close();
+  });
+});
