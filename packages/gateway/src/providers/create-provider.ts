@@ -1,6 +1,6 @@
 import { createAnthropicProvider } from './anthropic/index.js';
 import { createAzureProvider } from './azure/index.js';
-// import { createBedrockProvider } from './bedrock/index.js';
+import { createBedrockProvider } from './bedrock/index.js';
 import { createCohereProvider } from './cohere/index.js';
 import { createGeminiProvider } from './gemini/index.js';
 import {
@@ -25,8 +25,8 @@ const factories: Record<string, Factory> = {
   azure_openai: createAzureProvider,
   anthropic: createAnthropicProvider,
   gemini: createGeminiProvider,
-  //  bedrock
-  //  ab
+  bedrock: createBedrockProvider,
+  'amazon-bedrock': createBedrockProvider,
   cohere: createCohereProvider,
 };
 
