@@ -71,7 +71,7 @@ describe.each(testBackends())('OTLP ingestion on $name', (backend) => {
       ['retrieve', 'RETRIEVER'],
       ['rerank', 'RERANKER'],
       ['chat gpt-4o', 'CHAT_MODEL'],
-    ]) {
+    ] as const) {
       expect(byName[name]).toMatchObject({ span_type: type, parent_span_id: spans[0]!.spanId });
     }
     expect(byName['chat gpt-4o']).toMatchObject({
