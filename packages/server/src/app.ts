@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { openArtifactRepository, registerArtifactRoutes } from './artifacts/index.js';
 import type { ServerConfig } from './config.js';
+import { invalidParameter } from './errors.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { type RegistryOptions, registerRegistryRoutes } from './registry/index.js';
 import { openStorage } from './storage/index.js';
@@ -53,6 +54,18 @@ export function buildApp(context: AppContext, options: BuildAppOptions = {}): Fa
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   });
   installErrorHandler(app);
+  // MLflow reads an empty JSON body as `{}`.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, body === '' ? {} : JSON.parse(body as string));
+    } catch (error) {
+      done(
+        invalidParameter(`Malformed JSON in request body: ${(error as Error).message}`),
+        undefined,
+      );
+    }
+  });
 
   // One authorization hook in front of every route; a no-op unless auth is configured.
   app.addHook('onRequest', async (request) => {

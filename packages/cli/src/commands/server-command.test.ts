@@ -162,12 +162,7 @@ describe('cairn server (built CLI)', () => {
     expect(await server.exited).toBe(0);
   });
 
-  // Server bug found here (reported): two worker processes writing one SQLite file answer
-  // 500 "database is locked" (SQLITE_BUSY) under concurrent writes, because write transactions
-  // begin DEFERRED and then upgrade to a write lock, which SQLite refuses at once, without
-  // waiting out busy_timeout, when the other process committed in between. Unskip once
-  // SQLite writes BEGIN IMMEDIATE.
-  it.skip('answers concurrent writes from 2 workers on one SQLite file without errors', async () => {
+  it('answers concurrent writes from 2 workers on one SQLite file without errors', async () => {
     const port = await freePort();
     const dir = tempDir();
     const server = startCli(

@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ArtifactRepository, ArtifactStoreSettings } from './artifact-repository.js';
-import { AzureArtifactRepository } from './azure-artifact-repository.js';
 import { LocalArtifactRepository } from './local-artifact-repository.js';
-import { S3ArtifactRepository } from './s3-artifact-repository.js';
 
 /**
  * Opens the repository a `--artifacts-destination` value names: `s3://bucket/prefix`,
@@ -21,12 +19,17 @@ export async function openArtifactRepository(
       return LocalArtifactRepository.open(destination);
     case 'file':
       return LocalArtifactRepository.open(fileURLToPath(destination));
-    case 's3':
+    // The cloud SDKs load only when used: they cost ~27 MB of memory per process.
+    case 's3': {
+      const { S3ArtifactRepository } = await import('./s3-artifact-repository.js');
       return new S3ArtifactRepository(destination, settings.s3);
+    }
     case 'wasbs':
     case 'wasb':
-    case 'azure':
+    case 'azure': {
+      const { AzureArtifactRepository } = await import('./azure-artifact-repository.js');
       return new AzureArtifactRepository(destination, settings.azure);
+    }
     default:
       throw new Error(
         `Unsupported artifacts destination '${destination}': use a local path, file://, s3://, wasbs:// or azure://.`,

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { invalidParameter } from '../errors.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { allMigrations } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
 import type { StorageDialect } from './storage-dialect.js';
@@ -89,7 +90,9 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = OFF');
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new ImmediateSqliteDialect({ database: sqlite }),
+  });
   return {
     db,
     dialect: 'sqlite',
