@@ -125,7 +125,7 @@ export class WebhookDispatcher {
       status: 'PENDING' as const,
       responseStatus,
       error,
-      nextAttemptTime: this.clock() + backoff + jitter,
+      nextAttemptTime: Math.round(this.clock() + backoff + jitter),
     };
   }
 }
