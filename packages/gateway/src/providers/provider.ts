@@ -19,7 +19,11 @@ export interface ModelConfig {
   config: Record<string, string>;
 }
 
-/** Per-call options: cancellation and a deadline. */
+/**
+ * Per-call options: cancellation and a deadline. When the signal fires (before the answer or
+ * mid-stream) the call fails with a retryable 504 ProviderError; the caller knows whether it
+ * gave up because of a timeout or because its client left.
+ */
 export interface ProviderCallOptions {
   signal?: AbortSignal;
 }
@@ -27,7 +31,9 @@ export interface ProviderCallOptions {
 /**
  * The narrow interface every provider implements. Requests and responses are in the OpenAI shape
  * (packages/spec chat.ts); each provider translates to and from its own wire format. A provider
- * that lacks a capability omits the method.
+ * that lacks a capability omits the method. Streams yield each chunk as soon as the vendor sends
+ * it; whenever the vendor reports usage, the last chunk has `choices: []` and `usage` (OpenAI's
+ * `include_usage` shape, requested upstream on every stream). `embed` always returns float arrays.
  */
 export interface Provider {
   /** The provider id, e.g. `anthropic`. */

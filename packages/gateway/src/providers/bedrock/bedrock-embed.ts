@@ -1,6 +1,5 @@
 import type { EmbeddingRequest, EmbeddingResponse } from '@cairn/spec';
 import type { ProviderCallOptions } from '../provider.js';
-import { postJson } from '../shared/http.js';
 import type { HttpContext } from '../shared/http-context.js';
 import { invalidResponseError } from '../shared/provider-errors.js';
 

@@ -10,6 +10,8 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
   const value = headers.get('retry-after')?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  // Only an HTTP date (it names a weekday and month) counts; Date.parse takes too much else.
+  if (!/[a-z]{3}/i.test(value)) return undefined;
   const date = Date.parse(value);
   // A date in the past means "now"; a date we cannot parse means the header is useless.
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
