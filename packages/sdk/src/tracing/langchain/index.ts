@@ -1,1 +1,2 @@
-export {};
+export type { CairnCallbackHandlerOptions } from './cairn-callback-handler.js';
+export { CairnCallbackHandler } from './cairn-callback-handler.js';
