@@ -3,8 +3,12 @@ import { Command } from 'commander';
 import { artifactsCommand } from './commands/artifacts-command.js';
 import { dbCommand } from './commands/db-command.js';
 import { experimentsCommand } from './commands/experiments-command.js';
+import { gatewayCommand } from './commands/gateway-command.js';
+import { modelsCommand } from './commands/models-command.js';
+import { promptsCommand } from './commands/prompts-command.js';
 import { runsCommand } from './commands/runs-command.js';
 import { serverCommand } from './commands/server-command.js';
+import { tracesCommand } from './commands/traces-command.js';
 
 /** Builds the `cairn` command tree. */
 export function buildProgram(): Command {
@@ -16,6 +20,10 @@ export function buildProgram(): Command {
   experimentsCommand(program);
   runsCommand(program);
   artifactsCommand(program);
+  tracesCommand(program);
+  modelsCommand(program);
+  promptsCommand(program);
+  gatewayCommand(program);
   return program;
 }
 

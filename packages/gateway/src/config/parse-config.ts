@@ -26,6 +26,8 @@ export interface ParseOptions {
   source?: string;
   /** Checks one target's model (e.g. by building its provider); a throw is reported at its line. */
   checkModel?: (model: ModelConfig) => void;
+  /** Treat unset `$NAME` references as empty (tools that only need route names, e.g. key management). */
+  ignoreMissingEnv?: boolean;
 }
 
 /**
@@ -40,7 +42,12 @@ export function parseGatewayConfig(text: string, options: ParseOptions = {}): Ga
   const reader = new ConfigReader(text);
   if (reader.problems.length > 0) throw new GatewayConfigError(source, reader.problems);
   const fields = new ConfigFields(reader);
-  const { value, secrets } = resolveEnvReferences(reader.value, options.env ?? {}, reader);
+  const { value, secrets } = resolveEnvReferences(
+    reader.value,
+    options.env ?? {},
+    reader,
+    options.ignoreMissingEnv,
+  );
   const root = fields.map(value, [], true) ?? {};
   fields.known(root, [], topLevelKeys);
 

@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../providers/provider.js';
 import type { ConfigFields } from './config-fields.js';
-import type { ConfigPath, ConfigReader } from './config-reader.js';
+import { type ConfigPath, type ConfigReader, formatPath } from './config-reader.js';
 import type {
   BudgetConfig,
   GuardrailsConfig,
@@ -58,6 +58,9 @@ export function parseRoute(
 ): RouteConfig | undefined {
   const check = (model: ModelConfig | undefined, where: ConfigPath): ModelConfig | undefined => {
     if (!model || !checkModel) return model;
+    // A model with problems already (e.g. an unset $ENV) would only be reported twice.
+    const prefix = formatPath(where);
+    if (reader.problems.some((problem) => problem.field.startsWith(prefix))) return undefined;
     try {
       checkModel(model);
       return model;

@@ -14,11 +14,12 @@ export function resolveEnvReferences(
   value: unknown,
   env: Record<string, string | undefined>,
   reader: ConfigReader,
+  ignoreMissing = false,
 ): { value: unknown; secrets: string[] } {
   const secrets = new Set<string>();
   const walk = (node: unknown, path: ConfigPath): unknown => {
     if (typeof node === 'string') {
-      const resolved = resolveString(node, env, reader, path, secrets);
+      const resolved = resolveString(node, env, reader, path, secrets, ignoreMissing);
       const key = path[path.length - 1];
       if (typeof key === 'string' && secretKey.test(key) && resolved.length >= 4)
         secrets.add(resolved);
@@ -42,10 +43,12 @@ function resolveString(
   reader: ConfigReader,
   path: ConfigPath,
   secrets: Set<string>,
+  ignoreMissing: boolean,
 ): string {
   const lookup = (name: string): string => {
     const found = env[name];
     if (found === undefined) {
+      if (ignoreMissing) return '';
       reader.report(path, `environment variable ${name} is not set`);
       return '';
     }

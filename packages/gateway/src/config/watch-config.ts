@@ -1,5 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import type { ModelConfig } from '../providers/provider.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { loadGatewayConfig } from './parse-config.js';
 
@@ -16,11 +17,15 @@ export function watchGatewayConfig(
   env: Record<string, string | undefined>,
   onReload: (config: GatewayConfig) => void,
   onError: (error: Error) => void,
-  options: { debounceMs?: number; signals?: boolean } = {},
+  options: {
+    debounceMs?: number;
+    signals?: boolean;
+    checkModel?: (model: ModelConfig) => void;
+  } = {},
 ): StopWatching {
   let timer: NodeJS.Timeout | undefined;
   const reload = () => {
-    loadGatewayConfig(path, env).then(
+    loadGatewayConfig(path, env, options.checkModel ? { checkModel: options.checkModel } : {}).then(
       (config) => onReload(config),
       (error: Error) => onError(error),
     );
