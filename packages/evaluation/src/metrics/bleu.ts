@@ -57,11 +57,137 @@ function preprocess(text: string, options: BleuOptions): string[] {
   return options.tokenize === 'none' ? splitWhitespace(line) : tokenize13a(line.trimEnd());
 }
 
-function countNgrams(tokens: string[], order: number, into: Map<string, number>): void {
-  for (let start = 0; start + order <= tokens.length; start++) {
-    const key = order === 1 ? tokens[start]! : tokens.slice(start, start + order).join(' ');
-    into.set(key, (into.get(key) ?? 0) + 1);
+/** Keys of every n-gram of one order, rolled from the previous order's keys. */
+function rollKeys(ids: readonly number[], previous: Float64Array | undefined, base: number) {
+  const order = previous === undefined ? 1 : ids.length - previous.length + 2;
+  const keys = new Float64Array(Math.max(ids.length - order + 1, 0));
+  for (let start = 0; start < keys.length; start++) {
+    const last = ids[start + order - 1]!;
+    keys[start] = previous === undefined ? last : previous[start]! * base + last;
   }
+  return keys;
+}
+
+/**
+ * Clipped matches per order by sorting integer n-gram keys and merging, which avoids hash maps:
+ * for each distinct hypothesis n-gram, min(its count, its highest count in any reference).
+ */
+function sortedMatches(
+  hypIds: readonly number[],
+  refIds: readonly (readonly number[])[],
+  base: number,
+  correct: number[],
+): void {
+  let hypKeys: Float64Array | undefined;
+  const refKeys: (Float64Array | undefined)[] = refIds.map(() => undefined);
+  for (let order = 1; order <= maxOrder; order++) {
+    hypKeys = rollKeys(hypIds, hypKeys, base);
+    if (hypKeys.length === 0) break;
+    const hypSorted = hypKeys.slice().sort();
+    // Distinct keys and their counts.
+    const distinct: number[] = [];
+    const hypCounts: number[] = [];
+    for (let index = 0; index < hypSorted.length; index++) {
+      if (index > 0 && hypSorted[index] === hypSorted[index - 1])
+        hypCounts[hypCounts.length - 1]!++;
+      else {
+        distinct.push(hypSorted[index]!);
+        hypCounts.push(1);
+      }
+    }
+    const maxRef = new Int32Array(distinct.length);
+    refIds.forEach((ids, refIndex) => {
+      const keys = rollKeys(ids, refKeys[refIndex], base);
+      refKeys[refIndex] = keys;
+      const sorted = keys.slice().sort();
+      let position = 0;
+      for (let index = 0; index < distinct.length && position < sorted.length; index++) {
+        const key = distinct[index]!;
+        while (position < sorted.length && sorted[position]! < key) position++;
+        let run = 0;
+        while (position < sorted.length && sorted[position] === key) {
+          run++;
+          position++;
+        }
+        if (run > maxRef[index]!) maxRef[index] = run;
+      }
+    });
+    let matched = 0;
+    for (let index = 0; index < distinct.length; index++) {
+      matched += Math.min(hypCounts[index]!, maxRef[index]!);
+    }
+    correct[order - 1] = matched;
+  }
+}
+
+/**
+ * Counts n-grams of one segment. Tokens get ids local to the segment (hypothesis and its
+ * references), and an n-gram becomes one integer key (its ids as digits in base `vocabulary + 1`),
+ * so matching sorts numbers rather than hashing joined strings. With a segment vocabulary too
+ * large for exact integer keys it falls back to string-keyed maps.
+ */
+function segmentCounts(
+  hypTokens: readonly string[],
+  references: readonly string[][],
+): SegmentStatistics {
+  const vocabulary = new Map<string, number>();
+  const encode = (tokens: readonly string[]) =>
+    tokens.map((token) => {
+      let id = vocabulary.get(token);
+      if (id === undefined) {
+        id = vocabulary.size + 1;
+        vocabulary.set(token, id);
+      }
+      return id;
+    });
+  const hypIds = encode(hypTokens);
+  const refIds = references.map(encode);
+  const base = vocabulary.size + 1;
+  const numeric = base ** maxOrder < Number.MAX_SAFE_INTEGER;
+  const count = (ids: readonly number[], into: Map<number | string, number>) => {
+    for (let order = 1; order <= maxOrder; order++) {
+      for (let start = 0; start + order <= ids.length; start++) {
+        const key = ids.slice(start, start + order).join(',');
+        into.set(key, (into.get(key) ?? 0) + 1);
+      }
+    }
+  };
+  const sysLen = hypTokens.length;
+  let refLen = 0;
+  let closestDiff = Number.POSITIVE_INFINITY;
+  for (const ids of refIds) {
+    const diff = Math.abs(sysLen - ids.length);
+    if (diff < closestDiff) {
+      closestDiff = diff;
+      refLen = ids.length;
+    } else if (diff === closestDiff) {
+      refLen = Math.min(refLen, ids.length);
+    }
+  }
+  const correct = new Array<number>(maxOrder).fill(0);
+  const total = new Array<number>(maxOrder).fill(0);
+  for (let order = 1; order <= maxOrder; order++) {
+    total[order - 1] = Math.max(sysLen - order + 1, 0);
+  }
+  if (numeric) {
+    sortedMatches(hypIds, refIds, base, correct);
+    return { sysLen, refLen, correct, total };
+  }
+  const maxRefCounts = new Map<number | string, number>();
+  for (const ids of refIds) {
+    const counts = new Map<number | string, number>();
+    count(ids, counts);
+    for (const [key, value] of counts) {
+      if (value > (maxRefCounts.get(key) ?? 0)) maxRefCounts.set(key, value);
+    }
+  }
+  const hypCounts = new Map<number | string, number>();
+  count(hypIds, hypCounts);
+  for (const [key, value] of hypCounts) {
+    const order = typeof key === 'number' ? (key % maxOrder) + 1 : key.split(',').length;
+    correct[order - 1]! += Math.min(value, maxRefCounts.get(key) ?? 0);
+  }
+  return { sysLen, refLen, correct, total };
 }
 
 function segmentStatistics(
@@ -69,37 +195,10 @@ function segmentStatistics(
   references: readonly string[],
   options: BleuOptions,
 ): SegmentStatistics {
-  const hypTokens = preprocess(hypothesis, options);
-  const sysLen = hypTokens.length;
-  let refLen = 0;
-  let closestDiff = Number.POSITIVE_INFINITY;
-  const maxRefCounts = new Map<string, number>();
-  for (const reference of references) {
-    const refTokens = preprocess(reference, options);
-    const diff = Math.abs(sysLen - refTokens.length);
-    if (diff < closestDiff) {
-      closestDiff = diff;
-      refLen = refTokens.length;
-    } else if (diff === closestDiff) {
-      refLen = Math.min(refLen, refTokens.length);
-    }
-    const counts = new Map<string, number>();
-    for (let order = 1; order <= maxOrder; order++) countNgrams(refTokens, order, counts);
-    for (const [ngram, count] of counts) {
-      if (count > (maxRefCounts.get(ngram) ?? 0)) maxRefCounts.set(ngram, count);
-    }
-  }
-  const correct = new Array<number>(maxOrder).fill(0);
-  const total = new Array<number>(maxOrder).fill(0);
-  for (let order = 1; order <= maxOrder; order++) {
-    const counts = new Map<string, number>();
-    countNgrams(hypTokens, order, counts);
-    for (const [ngram, count] of counts) {
-      total[order - 1]! += count;
-      correct[order - 1]! += Math.min(count, maxRefCounts.get(ngram) ?? 0);
-    }
-  }
-  return { sysLen, refLen, correct, total };
+  return segmentCounts(
+    preprocess(hypothesis, options),
+    references.map((reference) => preprocess(reference, options)),
+  );
 }
 
 // sacrebleu's my_log: log(0) is a large negative number rather than -Infinity.
@@ -179,7 +278,8 @@ export function corpusBleu(
   let sysLen = 0;
   let refLen = 0;
   predictions.forEach((prediction, index) => {
-    const stats = segmentStatistics(prediction, usableReferences(references[index]!), options);
+    const refs = usableReferences(references[index]!);
+    const stats = segmentStatistics(prediction, refs, options);
     sysLen += stats.sysLen;
     refLen += stats.refLen;
     for (let order = 0; order < maxOrder; order++) {
@@ -201,6 +301,7 @@ export function sentenceBleu(
   references: string | readonly string[],
   options: BleuOptions = {},
 ): BleuScore {
-  const stats = segmentStatistics(prediction, usableReferences(references), options);
+  const refs = usableReferences(references);
+  const stats = segmentStatistics(prediction, refs, options);
   return computeBleu(stats.correct, stats.total, stats.sysLen, stats.refLen, options, true);
 }

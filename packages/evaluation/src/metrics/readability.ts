@@ -5,17 +5,37 @@
  */
 
 import { splitWhitespace } from '../text/split-whitespace.js';
-import { countChars, countSentences, countWords } from '../text/textstat-words.js';
-import { countSyllables } from './syllables.js';
+import { countChars, countSentences, listWords } from '../text/textstat-words.js';
+import { syllablesOfWord } from './syllables.js';
 
-function wordsPerSentence(text: string): number {
-  const sentences = countSentences(text);
-  return sentences === 0 ? 0 : countWords(text) / sentences;
+interface TextStatistics {
+  words: number;
+  sentences: number;
+  syllables: number;
 }
 
-function syllablesPerWord(text: string): number {
-  const words = countWords(text);
-  return words === 0 ? 0 : countSyllables(text) / words;
+// fleschReadingEase and fleschKincaidGrade are usually asked about the same text one after the
+// other; remembering the last text's counts halves the work.
+let lastText: string | undefined;
+let lastStatistics: TextStatistics | undefined;
+
+function statisticsOf(text: string): TextStatistics {
+  if (text === lastText && lastStatistics) return lastStatistics;
+  const words = listWords(text);
+  let syllables = 0;
+  // textstat lower-cases after removing punctuation, which equals lower-casing each word.
+  for (const word of words) syllables += syllablesOfWord(word.toLowerCase());
+  lastStatistics = { words: words.length, sentences: countSentences(text), syllables };
+  lastText = text;
+  return lastStatistics;
+}
+
+function wordsPerSentence(statistics: TextStatistics): number {
+  return statistics.sentences === 0 ? 0 : statistics.words / statistics.sentences;
+}
+
+function syllablesPerWord(statistics: TextStatistics): number {
+  return statistics.words === 0 ? 0 : statistics.syllables / statistics.words;
 }
 
 /**
@@ -24,8 +44,9 @@ function syllablesPerWord(text: string): number {
  * @example fleschReadingEase('The cat sat on the mat.') // 116.145
  */
 export function fleschReadingEase(text: string): number {
-  const sentenceLength = wordsPerSentence(text);
-  const syllables = syllablesPerWord(text);
+  const statistics = statisticsOf(text);
+  const sentenceLength = wordsPerSentence(statistics);
+  const syllables = syllablesPerWord(statistics);
   if (sentenceLength === 0 || syllables === 0) return 0;
   return 206.835 - 1.015 * sentenceLength - 84.6 * syllables;
 }
@@ -36,8 +57,9 @@ export function fleschReadingEase(text: string): number {
  * @example fleschKincaidGrade('The cat sat on the mat.') // -1.45
  */
 export function fleschKincaidGrade(text: string): number {
-  const sentenceLength = wordsPerSentence(text);
-  const syllables = syllablesPerWord(text);
+  const statistics = statisticsOf(text);
+  const sentenceLength = wordsPerSentence(statistics);
+  const syllables = syllablesPerWord(statistics);
   if (sentenceLength === 0 || syllables === 0) return 0;
   return 0.39 * sentenceLength + 11.8 * syllables - 15.59;
 }
@@ -49,7 +71,7 @@ export function fleschKincaidGrade(text: string): number {
 export function automatedReadabilityIndex(text: string): number {
   const tokens = splitWhitespace(text).length;
   const charactersPerWord = tokens === 0 ? 0 : countChars(text) / tokens;
-  const sentenceLength = wordsPerSentence(text);
+  const sentenceLength = wordsPerSentence(statisticsOf(text));
   if (charactersPerWord === 0 || sentenceLength === 0) return 0;
   return 4.71 * charactersPerWord + 0.5 * sentenceLength - 21.43;
 }

@@ -104,6 +104,32 @@ describe('rouge', () => {
     expect(rougeScore('!!!', '...').rougeLsum.fmeasure).toBe(0);
   });
 
+  it('property: ROUGE-L equals the textbook LCS dynamic program (bit-parallel LCS check)', () => {
+    const lcs = (a: string[], b: string[]) => {
+      const table = Array.from({ length: a.length + 1 }, () =>
+        new Array<number>(b.length + 1).fill(0),
+      );
+      for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+          table[i]![j] =
+            a[i - 1] === b[j - 1]
+              ? table[i - 1]![j - 1]! + 1
+              : Math.max(table[i - 1]![j]!, table[i]![j - 1]!);
+        }
+      }
+      return table[a.length]![b.length]!;
+    };
+    // Few distinct words and lengths past 32 and 64 exercise the multi-word carries.
+    const words = fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { minLength: 1, maxLength: 140 });
+    fc.assert(
+      fc.property(words, words, (target, prediction) => {
+        const row = rougeScore(prediction.join(' '), target.join(' '));
+        expect(Math.round(row.rougeL.recall * target.length)).toBe(lcs(target, prediction));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('property: identical text scores F = 1 on every type; scores stay in 0..1', () => {
     const word = fc.stringMatching(/^[a-z]{1,8}$/);
     const text = fc

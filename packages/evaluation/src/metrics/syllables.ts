@@ -24,7 +24,8 @@ function loadDictionaries(): void {
     .dictionary;
 }
 
-function syllablesOfWord(word: string): number {
+/** Syllables of one lower-cased word (CMU dictionary, else hyphenation points + 1). */
+export function syllablesOfWord(word: string): number {
   const cached = syllableCache.get(word);
   if (cached !== undefined) return cached;
   if (pronunciations === undefined) loadDictionaries();

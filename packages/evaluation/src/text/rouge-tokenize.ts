@@ -5,7 +5,6 @@
 import { porterStem } from './porter-stemmer.js';
 
 const nonAlphanumeric = /[^a-z0-9]+/g;
-const validToken = /^[a-z0-9]+$/;
 
 /**
  * Tokenizes `text` as `rouge_score.tokenize.tokenize(text, stemmer)`.
@@ -26,8 +25,8 @@ export function rougeTokenize(text: string, useStemmer: boolean, cache?: Map<str
         cache?.set(token, value);
       }
     }
-    // A stem is always [a-z0-9]+ here, but rouge-score checks again, and so do we.
-    if (validToken.test(value)) result.push(value);
+    // rouge-score re-checks tokens against ^[a-z0-9]+$; stems of such tokens always pass.
+    if (value.length > 0) result.push(value);
   }
   return result;
 }

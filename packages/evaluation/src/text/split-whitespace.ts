@@ -10,9 +10,12 @@ export const pythonWhitespaceClass =
 
 // Built from a string: the class names control characters on purpose (Python treats them as space).
 const pythonWhitespace = new RegExp(`[${pythonWhitespaceClass}]+`);
+const whitespaceOtherThanSpace = new RegExp(`[${pythonWhitespaceClass.replace(' ', '')}]`);
 
 /** Splits `text` exactly as Python's `text.split()` does. */
 export function splitWhitespace(text: string): string[] {
+  // Fast path for the common case of plain spaces only (a test allocates nothing).
+  if (!whitespaceOtherThanSpace.test(text)) return text.split(' ').filter((part) => part !== '');
   const parts = text.split(pythonWhitespace);
   if (parts.length > 0 && parts[0] === '') parts.shift();
   if (parts.length > 0 && parts.at(-1) === '') parts.pop();

@@ -25,10 +25,13 @@ export function tokenize13a(segment: string): string[] {
       .replaceAll('&lt;', '<')
       .replaceAll('&gt;', '>');
   }
-  line = ` ${line} `
-    .replace(symbols, ' $1 ')
-    .replace(periodCommaAfterNonDigit, '$1 $2 ')
-    .replace(periodCommaBeforeNonDigit, ' $1 $2')
-    .replace(dashAfterDigit, '$1 $2 ');
+  line = ` ${line} `.replace(symbols, ' $1 ');
+  // The rules below cannot match without these characters; skipping them saves string copies.
+  if (line.includes('.') || line.includes(',')) {
+    line = line
+      .replace(periodCommaAfterNonDigit, '$1 $2 ')
+      .replace(periodCommaBeforeNonDigit, ' $1 $2');
+  }
+  if (line.includes('-')) line = line.replace(dashAfterDigit, '$1 $2 ');
   return splitWhitespace(line);
 }
