@@ -124,6 +124,73 @@ export class Gateway {
   /** Runs one call through guardrails, cache, limits, budgets, routing and logging. */
   async invoke(call: GatewayCall): Promise<InvokeResult> {
     const route = this.routes.byName.get(call.route);
+    const record = this.newRecord(
+      call,
+      route,
+      call.body.stream === true && call.kind !== 'embeddings',
+    );
+    let body: Record<string, unknown>;
+    try {
+      body = this.admitShape(call, route);
+    } catch (error) {
+      // Refused calls are logged too: a 404 or a guardrail hit is worth seeing.
+      this.logRefusal(record, call, error);
+      throw error;
+    }
+    const state: CallState = {
+      gateway: this.config,
+      sharedState: this.deps.state,
+      route: route!,
+      call,
+      body,
+      stream: record.stream,
+      record,
+      outcome: { retries: 0, fallbacks: 0, upstreamMs: 0 },
+      finish: (finished) => this.logQueue?.push(finished),
+    };
+    const kind = call.kind;
+    const stream = record.stream;
+    const compiled = state.route;
+    if (this.alerts) state.alerts = this.alerts;
+    if (compiled.config.cache) {
+      const directive = cacheDirective(call.cacheControl);
+      if (directive !== 'skip') {
+        state.cacheKey = cacheKey(compiled.config.name, stream ? `${kind}:stream` : kind, body);
+        state.cacheStatus = directive === 'refresh' ? 'bypass' : 'miss';
+        if (directive === 'use') {
+          const cached = await this.deps.state.cacheGet(state.cacheKey);
+          if (cached !== undefined) return completeCall(state, JSON.parse(cached), true);
+        }
+      }
+    }
+    const plan = planUsage(
+      compiled.config,
+      call.key,
+      call.context,
+      this.config.budgets,
+      Date.now(),
+    );
+    if (!plan.isEmpty) {
+      try {
+        await plan.admit(this.deps.state);
+      } catch (error) {
+        this.logRefusal(record, call, error);
+        throw error;
+      }
+      state.plan = plan;
+    }
+    const order = orderTargets(
+      compiled.config,
+      compiled.targets,
+      body,
+      call.context,
+      this.deps.random,
+    );
+    return invokeTarget(state, order);
+  }
+
+  /** Route, type, key scope, body shape and input guardrails; returns the body to send. */
+  private admitShape(call: GatewayCall, route: CompiledRoute | undefined): Record<string, unknown> {
     if (!route) {
       throw new GatewayError(
         404,
@@ -132,8 +199,7 @@ export class Gateway {
         'model_not_found',
       );
     }
-    const kind = callKinds[route.config.type];
-    if (kind !== call.kind) {
+    if (callKinds[route.config.type] !== call.kind) {
       throw new GatewayError(
         400,
         `Route '${call.route}' is of type ${route.config.type} and cannot serve ${call.kind} requests.`,
@@ -149,55 +215,30 @@ export class Gateway {
         'route_not_allowed',
       );
     }
-    validateBody(kind, call.body);
+    validateBody(call.kind, call.body);
     const guardrails = route.config.guardrails;
-    const body = guardrails ? checkInput(guardrails, call.body) : call.body;
-    const stream = body.stream === true && kind !== 'embeddings';
-    const state: CallState = {
-      gateway: this.config,
-      sharedState: this.deps.state,
-      route,
-      call,
-      body,
-      stream,
-      record: this.newRecord(call, route, stream),
-      outcome: { retries: 0, fallbacks: 0, upstreamMs: 0 },
-      finish: (record) => this.logQueue?.push(record),
-    };
-    if (this.alerts) state.alerts = this.alerts;
-    if (route.config.cache) {
-      const directive = cacheDirective(call.cacheControl);
-      if (directive !== 'skip') {
-        state.cacheKey = cacheKey(route.config.name, stream ? `${kind}:stream` : kind, body);
-        state.cacheStatus = directive === 'refresh' ? 'bypass' : 'miss';
-        if (directive === 'use') {
-          const cached = await this.deps.state.cacheGet(state.cacheKey);
-          if (cached !== undefined) return completeCall(state, JSON.parse(cached), true);
-        }
-      }
-    }
-    const plan = planUsage(route.config, call.key, call.context, this.config.budgets, Date.now());
-    if (!plan.isEmpty) {
-      try {
-        await plan.admit(this.deps.state);
-      } catch (error) {
-        state.record.status = (error as GatewayError).status ?? 429;
-        state.record.error = (error as Error).message;
-        state.finish({ ...state.record, latency_ms: performance.now() - call.startedAt });
-        throw error;
-      }
-      state.plan = plan;
-    }
-    const order = orderTargets(route.config, route.targets, body, call.context, this.deps.random);
-    return invokeTarget(state, order);
+    return guardrails ? checkInput(guardrails, call.body) : call.body;
   }
 
-  private newRecord(call: GatewayCall, route: CompiledRoute, stream: boolean): GatewayLogRecord {
+  private logRefusal(record: GatewayLogRecord, call: GatewayCall, error: unknown): void {
+    if (!this.logQueue) return;
+    record.status = error instanceof GatewayError ? error.status : 500;
+    record.error = error instanceof Error ? error.message : String(error);
+    record.latency_ms = performance.now() - call.startedAt;
+    if (this.config.logging.payloads) record.inputs = call.body;
+    this.logQueue.push(record);
+  }
+
+  private newRecord(
+    call: GatewayCall,
+    route: CompiledRoute | undefined,
+    stream: boolean,
+  ): GatewayLogRecord {
     const record: GatewayLogRecord = {
       request_id: randomUUID(),
       timestamp_ms: Date.now(),
-      route: route.config.name,
-      route_type: route.config.type,
+      route: call.route,
+      route_type: route?.config.type ?? routeTypes[call.kind],
       status: 200,
       stream,
       latency_ms: 0,
@@ -221,6 +262,12 @@ export class Gateway {
     await this.logQueue?.close();
   }
 }
+
+const routeTypes = {
+  chat: 'llm/v1/chat',
+  completions: 'llm/v1/completions',
+  embeddings: 'llm/v1/embeddings',
+} as const;
 
 function validateBody(kind: string, body: Record<string, unknown>): void {
   const fail = (message: string, param: string) => {
