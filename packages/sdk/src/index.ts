@@ -1,3 +1,13 @@
+export type {
+  AbTest,
+  AbTestReport,
+  AbTestVariant,
+  ModelVersion,
+  PromptVersion,
+  RegisteredModel,
+  Webhook,
+  WebhookDelivery,
+} from '@cairn/spec';
 export type { DownloadProgress } from './client/artifact-transfer.js';
 export { artifactUrl } from './client/artifact-uri.js';
 export { CairnApiError, hasErrorCode } from './client/cairn-api-error.js';
@@ -54,6 +64,17 @@ export type { TokenCount, TokenEncoding } from './llm/count-tokens.js';
 export { countTokens, encodingForModel } from './llm/count-tokens.js';
 export { loadPriceCatalogue } from './llm/load-price-catalogue.js';
 export type { LlmCall, LlmCallRecord } from './llm/log-llm-call.js';
+export { Prompt } from './prompts/prompt.js';
+export type { LoadPromptOptions, PromptClientOptions } from './prompts/prompt-client.js';
+export {
+  abTestTag,
+  abVariantTag,
+  linkedPromptsTag,
+  PromptClient,
+} from './prompts/prompt-client.js';
+export type { RegistryReference } from './registry/model-uri.js';
+export { parseRegistryUri } from './registry/model-uri.js';
+export { RegistryClient } from './registry/registry-client.js';
 export type {
   BatchSpanProcessorOptions,
   ExportStats,

@@ -169,7 +169,7 @@ function describe(item: HistoryItem): string {
         ? `alias @${item.to} moved here from v${item.from}`
         : `alias @${item.to} set`;
     case 'alias_deleted':
-      return `alias @${item.from} removed`;
+      return item.to ? `alias @${item.from} moved to v${item.to}` : `alias @${item.from} removed`;
     default:
       return item.kind;
   }

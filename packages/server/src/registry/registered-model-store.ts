@@ -198,6 +198,20 @@ export class RegisteredModelStore {
         .onConflict((conflict) => conflict.columns(['name', 'alias']).doUpdateSet({ version }))
         .execute();
       await touchModel(trx, name, now);
+      // A move shows on both versions' history: where the alias went, and where it came from.
+      if (previous && previous.version !== version)
+        await recordHistory(
+          trx,
+          {
+            name,
+            version: previous.version,
+            kind: 'alias_deleted',
+            from: alias,
+            to: String(version),
+            userId,
+          },
+          now,
+        );
       await recordHistory(
         trx,
         {
