@@ -33,6 +33,32 @@ describe('tokenize13a', () => {
       'cooperate',
     ]);
   });
+
+  it('property: equals the four regex rules of sacrebleu applied literally', () => {
+    // sacrebleu's TokenizerRegexp, spelled out as written (including the space in rule 1).
+    const literal = (text: string) =>
+      ` ${text} `
+        .replace(/([\x7B-\x7E\x5B-\x60\x20-\x26\x28-\x2B\x3A-\x40\x2F])/g, ' $1 ')
+        .replace(/([^0-9])([.,])/g, '$1 $2 ')
+        .replace(/([.,])([^0-9])/g, ' $1 $2')
+        .replace(/([0-9])(-)/g, '$1 $2 ')
+        .split(' ')
+        .filter((token) => token !== '');
+    const text = fc
+      .array(
+        fc.constantFrom('a', 'B', '1', '9', '.', ',', '-', ' ', '  ', '$', '(', '?', "'", '/', 'é'),
+        {
+          maxLength: 40,
+        },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(tokenize13a(value)).toEqual(literal(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('corpusBleu', () => {

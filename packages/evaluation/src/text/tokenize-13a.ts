@@ -5,8 +5,10 @@
  */
 import { splitWhitespace } from './split-whitespace.js';
 
-// The character ranges of sacrebleu's first rule: {-~ [-` space-& (-+ :-@ and '/'.
-const symbols = /([\x7B-\x7E\x5B-\x60\x20-\x26\x28-\x2B\x3A-\x40\x2F])/g;
+// The character ranges of sacrebleu's first rule: {-~ [-` space-& (-+ :-@ and '/' — less the
+// space itself: padding a space with spaces changes no token and no later rule (a run of spaces
+// and a single space look alike to them), and skipping it avoids tripling every gap.
+const symbols = /([\x7B-\x7E\x5B-\x60\x21-\x26\x28-\x2B\x3A-\x40\x2F])/g;
 const periodCommaAfterNonDigit = /([^0-9])([.,])/g;
 const periodCommaBeforeNonDigit = /([.,])([^0-9])/g;
 const dashAfterDigit = /([0-9])(-)/g;
