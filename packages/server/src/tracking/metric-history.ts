@@ -4,6 +4,9 @@ import type { Storage } from '../storage/index.js';
 import { requireRun } from './entity-state.js';
 import { metricToJson } from './wire-format.js';
 
+/** MLflow's cap on points returned per run by the bulk endpoints. */
+const bulkMaxResults = 25000;
+
 /** One page of a metric's history. */
 export interface MetricHistoryPage {
   metrics: Metric[];
@@ -17,12 +20,12 @@ export interface StepRange {
 }
 
 /** MLflow's page token: base64 of `{"offset": N}`. */
-export function encodePageToken(offset: number): string {
+function encodePageToken(offset: number): string {
   return Buffer.from(JSON.stringify({ offset })).toString('base64');
 }
 
 /** Reads an offset page token, failing with MLflow's message when it is not one. */
-export function decodePageToken(token: string | undefined): number {
+function decodePageToken(token: string | undefined): number {
   if (token === undefined || token === '') return 0;
   let parsed: unknown;
   try {
@@ -185,6 +188,3 @@ export class MetricHistory {
     return result.slice(0, maxResults);
   }
 }
-
-/** MLflow's cap on points returned per run by the bulk endpoints. */
-const bulkMaxResults = 25000;

@@ -25,7 +25,7 @@ export interface StoredMetric {
 }
 
 /** A double as protobuf's JSON writes it: NaN and the infinities become strings. */
-export function doubleToJson(value: number): number | string {
+function doubleToJson(value: number): number | string {
   if (Number.isFinite(value)) return value;
   if (Number.isNaN(value)) return 'NaN';
   return value > 0 ? 'Infinity' : '-Infinity';
