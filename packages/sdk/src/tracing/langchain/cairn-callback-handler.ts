@@ -8,6 +8,7 @@ import {
   chatMessageOf,
   documentsOf,
   generationsOf,
+  type LlmResultLike,
   plainValue,
   usageOf,
 } from './langchain-values.js';
@@ -134,10 +135,7 @@ export class CairnCallbackHandler {
     this.spans.get(runId)?.addEvent('first_token');
   }
 
-  handleLLMEnd(
-    output: { generations?: never[][]; llmOutput?: Record<string, unknown> },
-    runId: string,
-  ): void {
+  handleLLMEnd(output: LlmResultLike, runId: string): void {
     const span = this.spans.get(runId);
     const usage = usageOf(output);
     if (span && usage) {

@@ -39,9 +39,15 @@ interface Generation {
   message?: { usage_metadata?: unknown; response_metadata?: Record<string, unknown> };
 }
 
+/** LangChain's LLMResult, structurally. */
+export interface LlmResultLike {
+  generations?: unknown[][];
+  llmOutput?: Record<string, unknown>;
+}
+
 /** An LLMResult's generations: messages for chat models, texts for LLMs. */
-export function generationsOf(output: { generations?: Generation[][] }): unknown {
-  const generations = (output.generations ?? []).map((batch) =>
+export function generationsOf(output: LlmResultLike): unknown {
+  const generations = ((output.generations ?? []) as Generation[][]).map((batch) =>
     batch.map((generation) =>
       generation.message ? chatMessageOf(generation.message) : generation.text,
     ),
@@ -50,10 +56,9 @@ export function generationsOf(output: { generations?: Generation[][] }): unknown
 }
 
 /** Token usage of an LLMResult: `llmOutput.tokenUsage`, else the messages' `usage_metadata`. */
-export function usageOf(output: {
-  llmOutput?: Record<string, unknown>;
-  generations?: Generation[][];
-}): { input_tokens: number; output_tokens: number; total_tokens?: number } | undefined {
+export function usageOf(
+  output: LlmResultLike,
+): { input_tokens: number; output_tokens: number; total_tokens?: number } | undefined {
   const legacy = (output.llmOutput?.tokenUsage ?? output.llmOutput?.estimatedTokenUsage) as
     | { promptTokens?: number; completionTokens?: number; totalTokens?: number }
     | undefined;
@@ -67,7 +72,7 @@ export function usageOf(output: {
   let input = 0;
   let outputTokens = 0;
   let found = false;
-  for (const batch of output.generations ?? []) {
+  for (const batch of (output.generations ?? []) as Generation[][]) {
     for (const generation of batch) {
       const usage = generation.message?.usage_metadata as
         | { input_tokens?: number; output_tokens?: number }
