@@ -39,33 +39,50 @@ function score(precision: number, recall: number): RougeScore {
   return { precision, recall, fmeasure };
 }
 
-// Small ids pack into a small-integer key (fast map keys); rare large vocabularies use a
-// distinct negative range.
-const smallIdLimit = 32768;
-const bigramKey = (first: number, second: number): number =>
-  first < smallIdLimit && second < smallIdLimit
-    ? first * smallIdLimit + second
-    : -(first * 2 ** 26 + second) - 1;
-
-function ngramCounts(tokens: readonly number[], order: 1 | 2): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (let start = 0; start + order <= tokens.length; start++) {
-    const key = order === 1 ? tokens[start]! : bigramKey(tokens[start]!, tokens[start + 1]!);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+/** The n-gram keys of `tokens`, sorted: an id, or two ids packed into one exact double. */
+function sortedNgramKeys(tokens: readonly number[], order: 1 | 2): Float64Array {
+  const keys = new Float64Array(Math.max(tokens.length - order + 1, 0));
+  for (let start = 0; start < keys.length; start++) {
+    keys[start] = order === 1 ? tokens[start]! : tokens[start]! * 2 ** 26 + tokens[start + 1]!;
   }
-  return counts;
+  return keys.sort();
+}
+
+/** Σ over distinct n-grams of min(count in target, count in prediction), by merging sorted keys. */
+function clippedOverlap(target: Float64Array, prediction: Float64Array): number {
+  let overlap = 0;
+  let i = 0;
+  let j = 0;
+  while (i < target.length && j < prediction.length) {
+    const key = target[i]!;
+    const other = prediction[j]!;
+    if (key < other) i++;
+    else if (key > other) j++;
+    else {
+      let targetRun = 0;
+      let predictionRun = 0;
+      while (i < target.length && target[i] === key) {
+        targetRun++;
+        i++;
+      }
+      while (j < prediction.length && prediction[j] === key) {
+        predictionRun++;
+        j++;
+      }
+      overlap += Math.min(targetRun, predictionRun);
+    }
+  }
+  return overlap;
 }
 
 function scoreNgrams(target: readonly number[], prediction: readonly number[], order: 1 | 2) {
-  const targetCounts = ngramCounts(target, order);
-  const predictionCounts = ngramCounts(prediction, order);
-  let overlap = 0;
-  for (const [ngram, count] of targetCounts) {
-    overlap += Math.min(count, predictionCounts.get(ngram) ?? 0);
-  }
-  const targetTotal = Math.max(target.length - order + 1, 0);
-  const predictionTotal = Math.max(prediction.length - order + 1, 0);
-  return score(overlap / Math.max(predictionTotal, 1), overlap / Math.max(targetTotal, 1));
+  const targetKeys = sortedNgramKeys(target, order);
+  const predictionKeys = sortedNgramKeys(prediction, order);
+  const overlap = clippedOverlap(targetKeys, predictionKeys);
+  return score(
+    overlap / Math.max(predictionKeys.length, 1),
+    overlap / Math.max(targetKeys.length, 1),
+  );
 }
 
 /** The LCS length table, (rows+1)×(cols+1), flattened. */
