@@ -54,7 +54,7 @@ export async function runOnBackends(label, benchmark, options) {
       server = await startCairnServer(backend);
       process.stderr.write(`[${label} on ${kind}] server pid ${server.pid} at ${server.baseUrl}\n`);
       const idleRssMb = server.idleRssMb;
-      const results = await benchmark(server, options);
+      const results = await benchmark(server, { ...options, backend: kind });
       const memory = await server.stop();
       server = undefined;
       for (const result of results) rows.push({ backend: kind, ...result });
