@@ -9,6 +9,7 @@ import { openStorage } from './storage/index.js';
 import { registerTracingRoutes } from './tracing/index.js';
 import { registerTrackingRoutes } from './tracking/index.js';
 import { cairnVersion } from './version.js';
+import { registerWebUi } from './web-ui/index.js';
 
 /** Options for building the HTTP app around an already-open context. */
 export interface BuildAppOptions {
@@ -83,5 +84,6 @@ export function buildApp(context: AppContext, options: BuildAppOptions = {}): Fa
   registerArtifactRoutes(app, context);
   registerRegistryRoutes(app, context, options.registry);
   registerTracingRoutes(app, context);
+  registerWebUi(app);
   return app;
 }

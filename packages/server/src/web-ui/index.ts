@@ -1,0 +1,1 @@
+export { registerWebUi } from './web-ui.js';
