@@ -47,10 +47,13 @@ export class OtlpJsonExporter implements SpanExporter {
       else byExperiment.set(experimentId, [span]);
     }
     for (const [experimentId, group] of byExperiment) {
+      // Encoded once; a retry sends the same text again.
+      const text = encodeOtlpJson(group, this.resource, scope);
       await this.transport(experimentId).send({
         method: 'POST',
         url: this.url,
-        json: encodeOtlpJson(group, this.resource, scope),
+        body: () => text,
+        contentType: 'application/json',
       });
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySpanExporter } from '../test-kit/memory-span-exporter.js';
-import { encodeOtlpJson, encodeValue, Tracer } from './index.js';
+import { encodeOtlpJson, encodeValue, type OtlpJsonRequest, Tracer } from './index.js';
 import { nanosText } from './otlp-json.js';
 
 describe('encodeOtlpJson', () => {
@@ -9,17 +9,25 @@ describe('encodeOtlpJson', () => {
     const tracer = new Tracer({ exporter, exitHook: false });
     tracer.startSpan({ name: 'root', spanType: 'CHAIN', inputs: { q: 1 } }, (root) => {
       tracer.startSpan({ name: 'child', startTimeMs: 1_700_000_000_123.5 }, (child) => {
-        child.addEvent('note', { count: 3, ratio: 0.5, ok: true, label: 'x', list: [1] });
+        child.addEvent('note', {
+          count: 3,
+          ratio: 0.5,
+          ok: true,
+          label: 'x"q',
+          list: [1],
+          nan: Number.NaN,
+        });
         child.setStatus('ERROR', 'nope');
       });
       return root.spanId;
     });
     await tracer.shutdown();
-    const body = encodeOtlpJson(
+    const text = encodeOtlpJson(
       exporter.spans,
       { 'service.name': 'svc' },
       { name: 's', version: '1' },
     );
+    const body = JSON.parse(text) as OtlpJsonRequest;
     const [child, root] = body.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
     if (!child || !root) throw new Error('expected two spans');
     expect(body.resourceSpans[0]?.resource.attributes).toEqual([
@@ -37,14 +45,17 @@ describe('encodeOtlpJson', () => {
     );
     expect(attributes['mlflow.spanType']).toBe('"CHAIN"');
     expect(attributes['mlflow.spanInputs']).toBe('{"q":1}');
-    expect(attributes['mlflow.traceRequestId']).toBe(`"tr-${root.traceId}"`);
+    expect(attributes['mlflow.traceRequestId']).toBeUndefined();
     expect(child.events[0]?.attributes).toEqual([
       { key: 'count', value: { intValue: '3' } },
       { key: 'ratio', value: { doubleValue: 0.5 } },
       { key: 'ok', value: { boolValue: true } },
-      { key: 'label', value: { stringValue: 'x' } },
+      { key: 'label', value: { stringValue: 'x"q' } },
       { key: 'list', value: { stringValue: '[1]' } },
+      { key: 'nan', value: { doubleValue: 'NaN' } },
     ]);
+    expect(root.events).toEqual([]);
+    expect(body.resourceSpans[0]?.scopeSpans[0]?.scope).toEqual({ name: 's', version: '1' });
   });
 
   it('writes nanoseconds without losing digits or carrying wrongly', () => {

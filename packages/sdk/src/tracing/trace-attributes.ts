@@ -4,7 +4,7 @@
  * OpenTelemetry values, objects (`cairn.trace.tags`) as JSON text.
  */
 export const TraceAttribute = {
-  /** The MLflow trace id (`tr-…`) on every span. */
+  /** The MLflow trace id (`tr-…`); the SDK leaves it out, the server derives it from the trace id. */
   traceRequestId: 'mlflow.traceRequestId',
   spanType: 'mlflow.spanType',
   spanInputs: 'mlflow.spanInputs',
