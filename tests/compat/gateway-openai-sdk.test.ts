@@ -3,6 +3,7 @@
 // and one combined rate limit and budget across two gateway instances sharing the local Redis.
 import {
   createGatewayApp,
+  createNodeHttpFetch,
   createProvider,
   type GatewayApp,
   MemoryLogSink,

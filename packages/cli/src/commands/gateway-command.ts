@@ -1,6 +1,7 @@
 import { basename, dirname, extname, join } from 'node:path';
 import {
   createGatewayApp,
+  createNodeHttpFetch,
   createProvider,
   FileKeyStore,
   type GatewayConfig,
@@ -178,8 +179,9 @@ async function serve(options: ServeOptions): Promise<void> {
   const logSink: GatewayLogSink | undefined = options.trackingUri
     ? new HttpLogSink(options.trackingUri)
     : undefined;
+  const fetch = createNodeHttpFetch();
   const app = createGatewayApp(config, {
-    createProvider: (model) => createProvider(model),
+    createProvider: (model) => createProvider(model, { fetch }),
     state,
     keys: new VirtualKeys(keyStore),
     ...(logSink ? { logSink } : {}),

@@ -1,0 +1,46 @@
+// Cairn's gateway as the bench runs it: two-target fallback routing, per-route and per-key rate
+// limits (high enough never to trigger), a budget, and trace logging to a tracking URI.
+import {
+  createGatewayApp,
+  createNodeHttpFetch,
+  createProvider,
+  HttpLogSink,
+  MemoryState,
+  parseGatewayConfig,
+} from '@cairn/gateway';
+
+const upstreamPort = Number(process.argv[2]);
+const upstream = `http://127.0.0.1:${upstreamPort}`;
+const yaml = `routes:
+  - name: chat
+    route_type: llm/v1/chat
+    strategy: fallback
+    targets:
+      - { name: primary, model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: $KEY, openai_api_base: ${upstream}/v1 } } }
+      - { name: backup, model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: $KEY, openai_api_base: ${upstream}/v1 } } }
+    retries: { attempts: 1, backoff_ms: 50 }
+    rate_limit: { rpm: 100000000, tpm: 1000000000 }
+    budget: { usd: 1000000, period: month }
+budgets:
+  - { scope: user, usd: 1000000, period: day }
+logging: { payloads: true }
+`;
+const config = parseGatewayConfig(yaml, { env: { KEY: 'sk-bench-key-0000000000' } });
+const fetch = createNodeHttpFetch();
+const app = createGatewayApp(config, {
+  createProvider: (model) => createProvider(model, { fetch }),
+  state: new MemoryState(),
+  logSink: new HttpLogSink(upstream),
+});
+await app.listen({ host: '127.0.0.1', port: 0 });
+process.send?.({ port: app.server.address().port });
+process.on('message', (message) => {
+  if (message === 'stats') {
+    process.send?.({
+      cpu: process.cpuUsage(),
+      rss: process.memoryUsage().rss,
+      dropped: app.gateway.logQueue?.dropped ?? 0,
+    });
+  }
+});
+process.on('SIGINT', () => process.exit(0));

@@ -1,0 +1,239 @@
+// Gateway bench: a zero-latency fake provider, a bare node:http keep-alive proxy (the floor) and
+// Cairn's gateway (routing, limits, budgets and trace logging on), measured A B A B on loopback.
+// Usage: node bench/gateway/run.mjs [--duration 10] [--rounds 2] [--no-build] [--json]
+import { execFileSync, fork } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '2' },
+    'no-build': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const duration = Number(values.duration);
+const rounds = Number(values.rounds);
+if (!values['no-build']) {
+  process.stderr.write('building the gateway (tsc -b packages/gateway)…\n');
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-b',
+      join(root, 'packages', 'gateway'),
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+}
+
+const body = JSON.stringify({
+  model: 'chat',
+  messages: [{ role: 'user', content: 'Hello there, how are you?' }],
+  max_tokens: 50,
+});
+const streamBody = JSON.stringify({
+  model: 'chat',
+  messages: [{ role: 'user', content: 'Hello there' }],
+  stream: true,
+});
+
+function start(script, args = []) {
+  const child = fork(join(here, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('message', (message) => resolve({ child, port: message.port }));
+  });
+}
+
+function stats(child) {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send('stats');
+  });
+}
+
+/** Sequential requests for `seconds` over one keep-alive socket: precise latency percentiles. */
+async function sequentialLatency(port, seconds, payload = body, firstByte = false) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const samples = [];
+  const until = performance.now() + seconds * 1000;
+  while (performance.now() < until) {
+    samples.push(
+      await new Promise((resolve, reject) => {
+        const started = performance.now();
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/v1/chat/completions',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(payload),
+            },
+          },
+          (response) => {
+            let first;
+            response.on('data', () => {
+              first ??= performance.now() - started;
+            });
+            response.on('end', () => resolve(firstByte ? first : performance.now() - started));
+          },
+        );
+        request.on('error', reject);
+        request.end(payload);
+      }),
+    );
+  }
+  agent.destroy();
+  samples.sort((a, b) => a - b);
+  return {
+    p50: samples[Math.floor(samples.length * 0.5)],
+    p99: samples[Math.floor(samples.length * 0.99)],
+    count: samples.length,
+  };
+}
+
+async function load(port, connections, seconds) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: seconds,
+  });
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function measure(name, port, child) {
+  const c1 = await sequentialLatency(port, duration / 2);
+  const ttfb = await sequentialLatency(port, Math.max(1, duration / 4), streamBody, true);
+  const before = await stats(child);
+  const c64 = await load(port, 64, duration);
+  const after = await stats(child);
+  const cpuMicros = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
+  return {
+    name,
+    p50c1: c1.p50,
+    ttfb: ttfb.p50,
+    rps: c64.rps,
+    p99c64: c64.p99,
+    cpuPerRequestUs: cpuMicros / Math.max(1, c64.total),
+    rssMb: after.rss / 1e6,
+    failures: c64.non2xx + c64.errors,
+    dropped: after.dropped,
+  };
+}
+
+const provider = await start('fake-provider.mjs');
+const bare = await start('bare-proxy.mjs', [String(provider.port)]);
+const cairn = await start('cairn-gateway.mjs', [String(provider.port)]);
+// Warm up JITs and keep-alive pools before measuring.
+for (const port of [provider.port, bare.port, cairn.port]) await load(port, 16, 2);
+const direct = await sequentialLatency(provider.port, duration / 2);
+const directTtfb = await sequentialLatency(
+  provider.port,
+  Math.max(1, duration / 4),
+  streamBody,
+  true,
+);
+
+const results = { bare: [], cairn: [] };
+for (let round = 0; round < rounds; round++) {
+  results.bare.push(await measure('bare', bare.port, bare.child));
+  results.cairn.push(await measure('cairn', cairn.port, cairn.child));
+}
+for (const { child } of [provider, bare, cairn]) child.removeAllListeners('exit').kill();
+
+const median = (rows, key) => {
+  const sorted = rows.map((row) => row[key]).sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+};
+const summary = Object.fromEntries(
+  Object.entries(results).map(([name, rows]) => [
+    name,
+    Object.fromEntries(
+      ['p50c1', 'ttfb', 'rps', 'p99c64', 'cpuPerRequestUs', 'rssMb', 'failures'].map((key) => [
+        key,
+        median(rows, key),
+      ]),
+    ),
+  ]),
+);
+const added = (name) => summary[name].p50c1 - direct.p50;
+const addedTtfb = (name) => summary[name].ttfb - directTtfb.p50;
+const checks = [
+  [
+    'throughput c=64 ≥ 0.8× bare',
+    summary.cairn.rps / summary.bare.rps,
+    summary.cairn.rps / summary.bare.rps >= 0.8,
+  ],
+  [
+    'CPU/request ≤ 1.3× bare',
+    summary.cairn.cpuPerRequestUs / summary.bare.cpuPerRequestUs,
+    summary.cairn.cpuPerRequestUs / summary.bare.cpuPerRequestUs <= 1.3,
+  ],
+  [
+    'added p50 c=1 within 0.2 ms of bare',
+    added('cairn') - added('bare'),
+    added('cairn') - added('bare') <= 0.2,
+  ],
+  [
+    'p99 c=64 ≤ 1.5× bare',
+    summary.cairn.p99c64 / summary.bare.p99c64,
+    summary.cairn.p99c64 / summary.bare.p99c64 <= 1.5,
+  ],
+  [
+    'streaming TTFB added ≤ 0.5 ms vs bare',
+    addedTtfb('cairn') - addedTtfb('bare'),
+    addedTtfb('cairn') - addedTtfb('bare') <= 0.5,
+  ],
+  ['RSS ≤ 120 MB', summary.cairn.rssMb, summary.cairn.rssMb <= 120],
+];
+
+if (values.json) {
+  console.log(
+    JSON.stringify({ duration, rounds, direct, directTtfb, results, summary, checks }, null, 2),
+  );
+} else {
+  const fmt = (value, digits = 2) => (value === undefined ? '-' : Number(value).toFixed(digits));
+  console.log(
+    `\nGateway bench (loopback, zero-latency fake provider, ${duration} s cells, ${rounds} rounds A B A B, medians)`,
+  );
+  console.log(
+    `direct to provider: p50 c=1 ${fmt(direct.p50, 3)} ms, streaming TTFB ${fmt(directTtfb.p50, 3)} ms`,
+  );
+  console.log(
+    '\n| server | added p50 c=1 (ms) | added TTFB (ms) | req/s c=64 | p99 c=64 (ms) | CPU/req (µs) | RSS (MB) | failures |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const name of ['bare', 'cairn']) {
+    const row = summary[name];
+    console.log(
+      `| ${name} | ${fmt(added(name), 3)} | ${fmt(addedTtfb(name), 3)} | ${fmt(row.rps, 0)} | ${fmt(row.p99c64, 0)} | ${fmt(row.cpuPerRequestUs, 0)} | ${fmt(row.rssMb, 0)} | ${row.failures} |`,
+    );
+  }
+  console.log('\n| target | measured | met |');
+  console.log('|---|---|---|');
+  for (const [name, value, met] of checks)
+    console.log(`| ${name} | ${fmt(value, 3)} | ${met ? 'yes' : 'NO'} |`);
+  console.log(
+    `\nlog records dropped by the gateway: ${results.cairn.map((row) => row.dropped).join(', ')}`,
+  );
+}

@@ -1,0 +1,1 @@
+export { createNodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
