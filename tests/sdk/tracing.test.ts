@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   Cairn,
   CairnClient,
@@ -11,10 +13,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from './live-server.js';
 
+const run = promisify(execFile);
+const root = new URL('../..', import.meta.url);
 let server: LiveServer;
+// The exit tests run the built SDK (dist) in a child process; tsc -b is a no-op when fresh.
 beforeAll(async () => {
+  await run('npx', ['tsc', '-b', 'packages/sdk'], { cwd: root });
   server = await startLiveServer();
-});
+}, 120_000);
 afterAll(async () => {
   await server?.close();
 });
@@ -158,5 +164,41 @@ describe('SDK tracing against a live server', () => {
       setDefaultCairn(undefined);
       await cairn.shutdown();
     }
+  });
+
+  it('sends spans still queued when the process exits on its own', async () => {
+    const script = `
+      import { setTrackingUri, setExperiment, startSpan, traced } from '@cairn/sdk';
+      setTrackingUri(process.argv[1]);
+      await setExperiment('exit-traces');
+      const work = traced(async function work(n) { return n + 1; });
+      const traceId = await startSpan('main', async (span) => { await work(1); return span.traceId; });
+      console.log(traceId);
+    `;
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', script, server.url],
+      {
+        cwd: root,
+      },
+    );
+    const spans = await spansOf(stdout.trim());
+    expect(spans.map((span) => span.name).sort()).toEqual(['main', 'work']);
+  });
+
+  it('exits promptly and quietly fails over when the server is gone', async () => {
+    const script = `
+      import { Cairn } from '@cairn/sdk';
+      const cairn = new Cairn({ trackingUri: 'http://127.0.0.1:9', env: { CAIRN_EXPERIMENT_ID: '0' } });
+      cairn.tracer.startSpan('lost', () => 1);
+      console.log('done');
+    `;
+    const started = Date.now();
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+    });
+    expect(stdout.trim()).toBe('done');
+    expect(stderr).toContain('[cairn]');
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
