@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { openArtifactRepository, registerArtifactRoutes } from './artifacts/index.js';
 import type { ServerConfig } from './config.js';
+import { registerDashboardRoutes } from './dashboards/index.js';
 import { invalidParameter } from './errors.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { registerObservability } from './observability/index.js';
 import { type RegistryOptions, registerRegistryRoutes } from './registry/index.js';
 import { openStorage } from './storage/index.js';
 import { registerTracingRoutes } from './tracing/index.js';
@@ -55,6 +57,7 @@ export function buildApp(context: AppContext, options: BuildAppOptions = {}): Fa
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   });
   installErrorHandler(app);
+  registerObservability(app, context);
   // MLflow reads an empty JSON body as `{}`.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -84,6 +87,7 @@ export function buildApp(context: AppContext, options: BuildAppOptions = {}): Fa
   registerArtifactRoutes(app, context);
   registerRegistryRoutes(app, context, options.registry);
   registerTracingRoutes(app, context);
+  registerDashboardRoutes(app, context);
   registerWebUi(app);
   return app;
 }

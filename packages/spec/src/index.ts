@@ -16,6 +16,20 @@ export type {
   ToolDefinition,
   Usage,
 } from './chat.js';
+export type {
+  CostDashboard,
+  CostForecast,
+  CostTotals,
+  DashboardBucket,
+  DashboardQuery,
+  DashboardRange,
+  PercentilePoint,
+  Percentiles,
+  PerformanceDashboard,
+  QualityDashboard,
+  UsageDashboard,
+} from './dashboards.js';
+export { gatewayRouteMetadataKey, prometheusMetricNames } from './dashboards.js';
 export type { ErrorCode, ErrorResponse } from './error-codes.js';
 export { errorCodeHttpStatus } from './error-codes.js';
 export type { GatewayLogBatch, GatewayLogRecord } from './gateway-log.js';

@@ -4,6 +4,7 @@ import { trackingMigration } from './001-tracking.js';
 import { metricPointsMigration } from './002-metric-points.js';
 import { tracingMigration } from './004-tracing.js';
 import { registryMigration } from './005-registry.js';
+import { dashboardsMigration } from './006-dashboards.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -12,5 +13,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '002-metric-points': metricPointsMigration(dialect),
     '004-tracing': tracingMigration(dialect),
     '005-registry': registryMigration(dialect),
+    '006-dashboards': dashboardsMigration(dialect),
   };
 }

@@ -1,0 +1,119 @@
+import type { CostDashboard, CostTotals } from '@cairn/spec';
+import { type RawBuilder, sql } from 'kysely';
+import type { Storage } from '../storage/index.js';
+import { forecastMonth, forecastWindow } from './cost-forecast.js';
+import type { DashboardRequest } from './dashboard-request.js';
+import { groupSource } from './group-by.js';
+import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
+import { traceFilterSql, traceScopeSql } from './trace-scope.js';
+
+const maxGroups = 50;
+const maxGroupSeries = 10;
+
+interface TotalsRow {
+  cost: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  traces: number;
+}
+
+/** Spend per bucket, per group (top 50, top 10 as series) and a forecast to month end. */
+export async function costDashboard(
+  storage: Storage,
+  request: DashboardRequest,
+): Promise<CostDashboard> {
+  const { db, dialect } = storage;
+  const groupBy = request.groupBy ?? { kind: 'model', name: 'model' };
+  const bucket = bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket);
+  const scope = traceScopeSql(request);
+
+  const seriesRows = await sql<TotalsRow & { bucket: number }>`
+    select ${bucket} as bucket, ${sums('t')} from trace_info t where ${scope} group by 1`.execute(
+    db,
+  );
+  const source = groupSource(groupBy);
+  const groupRows = await sql<TotalsRow & { key: string | null }>`
+    select ${source.key} as key, ${sums(source.valueAlias)} from ${source.from}
+    where ${scope} group by 1 order by 2 desc, 1 asc nulls last limit ${maxGroups}`.execute(db);
+
+  const top = groupRows.rows.slice(0, maxGroupSeries).map((row) => row.key);
+  const named = top.filter((key): key is string => key !== null);
+  const keyFilter: RawBuilder<unknown>[] = [];
+  if (named.length > 0) keyFilter.push(sql`${source.key} in (${sql.join(named)})`);
+  if (top.includes(null)) keyFilter.push(sql`${source.key} is null`);
+  const groupSeriesRows =
+    keyFilter.length === 0
+      ? []
+      : (
+          await sql<{ key: string | null; bucket: number; cost: number }>`
+            select ${source.key} as key, ${bucket} as bucket, sum(${sql.ref(`${source.valueAlias}.cost`)}) as cost
+            from ${source.from} where ${scope} and (${sql.join(keyFilter, sql` or `)})
+            group by 1, 2`.execute(db)
+        ).rows;
+
+  // Daily spend for the forecast: same filters, from the earlier of fit start and month start.
+  const window = forecastWindow(request.startMs, request.endMs);
+  const day = bucketKeySql(dialect, sql`t.timestamp_ms`, 'day');
+  const dailyRows = await sql<{ day: number; cost: number }>`
+    select ${day} as day, sum(t.cost) as cost from trace_info t
+    where t.timestamp_ms >= ${window.firstDayMs} and t.timestamp_ms < ${request.endMs}
+      and ${traceFilterSql(request.filters, 't')}
+    group by 1`.execute(db);
+  const dailyCost = new Map<number, number>();
+  let monthToDate = 0;
+  for (const row of dailyRows.rows) {
+    const start = Number(row.day);
+    dailyCost.set(start, Number(row.cost));
+    if (start >= window.monthStartMs) monthToDate += Number(row.cost);
+  }
+
+  const seriesByStart = new Map(
+    seriesRows.rows.map((row) => [bucketKeyToStart(row.bucket, request.bucket), totals(row)]),
+  );
+  const indexOf = new Map(request.buckets.map((start, index) => [start, index]));
+  const groupSeries = top.map((key) => ({ key, cost: request.buckets.map(() => 0) }));
+  for (const row of groupSeriesRows) {
+    const index = indexOf.get(bucketKeyToStart(row.bucket, request.bucket));
+    const series = groupSeries.find((entry) => entry.key === row.key);
+    if (index !== undefined && series) series.cost[index] = Number(row.cost);
+  }
+  const empty = { cost: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, traces: 0 };
+  const overall = { ...empty };
+  for (const value of seriesByStart.values()) {
+    for (const field of Object.keys(overall) as (keyof CostTotals)[])
+      overall[field] += value[field];
+  }
+  return {
+    start_ms: request.startMs,
+    end_ms: request.endMs,
+    bucket: request.bucket,
+    buckets: request.buckets,
+    totals: overall,
+    series: request.buckets.map((start) => ({
+      bucket_start_ms: start,
+      ...(seriesByStart.get(start) ?? empty),
+    })),
+    group_by: groupBy.name,
+    groups: groupRows.rows.map((row) => ({ key: row.key, ...totals(row) })),
+    group_series: groupSeries,
+    forecast: forecastMonth(window, request.endMs, dailyCost, monthToDate),
+  };
+}
+
+function sums(alias: 'u' | 't'): RawBuilder<unknown> {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql`sum(${column('cost')}) as cost, sum(${column('input_tokens')}) as input_tokens,
+    sum(${column('output_tokens')}) as output_tokens, sum(${column('total_tokens')}) as total_tokens,
+    count(*) as traces`;
+}
+
+function totals(row: TotalsRow): CostTotals {
+  return {
+    cost: Number(row.cost ?? 0),
+    input_tokens: Number(row.input_tokens ?? 0),
+    output_tokens: Number(row.output_tokens ?? 0),
+    total_tokens: Number(row.total_tokens ?? 0),
+    traces: Number(row.traces),
+  };
+}

@@ -1,0 +1,49 @@
+import { gatewayRouteMetadataKey } from '@cairn/spec';
+import { type RawBuilder, sql } from 'kysely';
+import type { GroupBy } from './dashboard-request.js';
+import { sessionKey, userKey } from './trace-scope.js';
+
+/**
+ * How to group traces (aliased `t`): the FROM clause to read and the key and value columns to
+ * sum. Grouping by model reads the per-model roll-up (`trace_usage`, aliased `u`), so a trace
+ * using two models splits its cost between them; every other grouping reads the trace's own
+ * totals joined to at most one key row, so nothing is counted twice.
+ */
+export interface GroupSource {
+  from: RawBuilder<unknown>;
+  key: RawBuilder<string | null>;
+  /** Alias whose cost and token columns are summed (`u` or `t`). */
+  valueAlias: 'u' | 't';
+}
+
+/** The group source for `groupBy`. */
+export function groupSource(groupBy: GroupBy): GroupSource {
+  switch (groupBy.kind) {
+    case 'model':
+      return {
+        from: sql`trace_usage u join trace_info t on t.request_id = u.request_id`,
+        key: sql`u.model`,
+        valueAlias: 'u',
+      };
+    case 'experiment':
+      return {
+        from: sql`trace_info t`,
+        key: sql`cast(t.experiment_id as varchar)`,
+        valueAlias: 't',
+      };
+    case 'tag':
+      return keyed(sql`trace_tags`, groupBy.key);
+    default:
+      return keyed(sql`trace_request_metadata`, metadataKeys[groupBy.kind]);
+  }
+}
+
+const metadataKeys = { user: userKey, session: sessionKey, route: gatewayRouteMetadataKey };
+
+function keyed(table: RawBuilder<unknown>, key: string): GroupSource {
+  return {
+    from: sql`trace_info t left join ${table} g on g.request_id = t.request_id and g.key = ${key}`,
+    key: sql`g.value`,
+    valueAlias: 't',
+  };
+}

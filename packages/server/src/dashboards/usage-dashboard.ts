@@ -1,0 +1,97 @@
+import type { UsageDashboard } from '@cairn/spec';
+import { type RawBuilder, sql } from 'kysely';
+import type { Storage } from '../storage/index.js';
+import type { DashboardRequest } from './dashboard-request.js';
+import { groupSource } from './group-by.js';
+import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
+import { sessionKey, spanScopeSql, traceScopeSql, userKey } from './trace-scope.js';
+
+const maxQueries = 20;
+const queryPreviewChars = 200;
+const maxTools = 50;
+const maxGroups = 50;
+
+interface ActivityRow {
+  requests: number;
+  users: number;
+  sessions: number;
+}
+
+/** Requests, active users and sessions over time, the commonest queries and tool usage. */
+export async function usageDashboard(
+  storage: Storage,
+  request: DashboardRequest,
+): Promise<UsageDashboard> {
+  const { db, dialect } = storage;
+  const scope = traceScopeSql(request);
+  const activity = (bucket: RawBuilder<number>) => sql<ActivityRow & { bucket: number }>`
+    select ${bucket} as bucket, count(*) as requests,
+      count(distinct mu.value) as users, count(distinct ms.value) as sessions
+    from trace_info t
+      left join trace_request_metadata mu on mu.request_id = t.request_id and mu.key = ${userKey}
+      left join trace_request_metadata ms on ms.request_id = t.request_id and ms.key = ${sessionKey}
+    where ${scope} group by 1`;
+  const perBucket = await activity(
+    bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket),
+  ).execute(db);
+  const overall = await activity(sql<number>`0`).execute(db);
+
+  const queries = await sql<{ query: string; n: number; last_ms: number }>`
+    select substr(t.request_preview, 1, ${sql.lit(queryPreviewChars)}) as query, count(*) as n,
+      max(t.timestamp_ms) as last_ms
+    from trace_info t where ${scope} and t.request_preview is not null
+    group by 1 order by 2 desc, 1 limit ${maxQueries}`.execute(db);
+
+  const tools = await sql<{ name: string; calls: number; errors: number; avg_ns: number | null }>`
+    select s.name as name, count(*) as calls,
+      sum(case when s.status = 'ERROR' then 1 else 0 end) as errors,
+      avg(s.end_time_ns - s.start_time_ns) as avg_ns
+    from spans s where s.span_type = 'TOOL' and ${spanScopeSql(request)}
+    group by 1 order by 2 desc, 1 limit ${maxTools}`.execute(db);
+
+  let groups: UsageDashboard['groups'] = [];
+  if (request.groupBy) {
+    const source = groupSource(request.groupBy);
+    const rows = await sql<{ key: string | null; n: number }>`
+      select ${source.key} as key, count(*) as n from ${source.from} where ${scope}
+      group by 1 order by 2 desc, 1 asc nulls last limit ${maxGroups}`.execute(db);
+    groups = rows.rows.map((row) => ({ key: row.key, requests: Number(row.n) }));
+  }
+
+  const byStart = new Map(
+    perBucket.rows.map((row) => [bucketKeyToStart(row.bucket, request.bucket), counts(row)]),
+  );
+  const total = overall.rows[0];
+  return {
+    start_ms: request.startMs,
+    end_ms: request.endMs,
+    bucket: request.bucket,
+    buckets: request.buckets,
+    totals: total ? counts(total) : { requests: 0, users: 0, sessions: 0 },
+    series: request.buckets.map((start) => ({
+      bucket_start_ms: start,
+      ...(byStart.get(start) ?? { requests: 0, users: 0, sessions: 0 }),
+    })),
+    top_queries: queries.rows.map((row) => ({
+      query: row.query,
+      count: Number(row.n),
+      last_ms: Number(row.last_ms),
+    })),
+    tools: tools.rows.map((row) => ({
+      name: row.name,
+      calls: Number(row.calls),
+      errors: Number(row.errors),
+      avg_duration_ms: row.avg_ns === null ? null : Number(row.avg_ns) / 1e6,
+    })),
+    group_by: request.groupBy?.name ?? null,
+    groups,
+  };
+}
+
+function counts(row: ActivityRow): ActivityRow {
+  return {
+    requests: Number(row.requests),
+    users: Number(row.users),
+    sessions: Number(row.sessions),
+  };
+}
