@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CairnError, invalidParameter } from '../errors.js';
+import { recordIngestion } from '../observability/index.js';
 import { decodeOtlpJson } from './otlp-json.js';
 import { decodeOtlpProtobuf, encodeOtlpProtobufResponse } from './otlp-protobuf.js';
 import { OtlpDecodeError, type OtlpSpan } from './otlp-span.js';
@@ -47,6 +48,7 @@ export function registerOtlpRoutes(app: FastifyInstance, service: TraceService):
       const header = request.headers['x-mlflow-experiment-id'];
       const experimentId = (Array.isArray(header) ? header[0] : header)?.trim() || '0';
       await service.ingest(experimentId, spans);
+      recordIngestion(request, 'spans', spans.length);
       return respond(reply, isProtobuf);
     });
   });
