@@ -75,6 +75,7 @@ export interface Assessment {
 
 export interface Trace {
   trace_id: string;
+  trace_location?: { mlflow_experiment?: { experiment_id?: string } };
   name: string | null;
   state: string;
   timestamp_ms: number;

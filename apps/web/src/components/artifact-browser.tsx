@@ -61,6 +61,8 @@ function Folder({
 }) {
   const state = useApi(() => listArtifacts(runId, path), [runId, path]);
   const [open, setOpen] = useState<Record<string, boolean>>({});
+  // Folders on the way to a deep-linked file start open.
+  const isOpen = (path: string) => open[path] ?? Boolean(chosen?.startsWith(`${path}/`));
   return (
     <Async state={state}>
       {(files) =>
@@ -76,22 +78,22 @@ function Folder({
                     type="button"
                     role="treeitem"
                     aria-selected={chosen === file.path}
-                    aria-expanded={file.is_dir ? Boolean(open[file.path]) : undefined}
+                    aria-expanded={file.is_dir ? isOpen(file.path) : undefined}
                     className={`tree-item ghost ${chosen === file.path ? 'active' : ''}`}
                     style={{ paddingLeft: 6 + depth * 14, width: '100%', textAlign: 'left' }}
                     onClick={() =>
                       file.is_dir
-                        ? setOpen({ ...open, [file.path]: !open[file.path] })
+                        ? setOpen({ ...open, [file.path]: !isOpen(file.path) })
                         : onChoose(file)
                     }
                   >
-                    <span aria-hidden="true">
-                      {file.is_dir ? (open[file.path] ? '▾ 📁' : '▸ 📁') : '📄'}
+                    <span aria-hidden="true" className="muted mono" style={{ width: 12 }}>
+                      {file.is_dir ? (isOpen(file.path) ? '▾' : '▸') : ''}
                     </span>
                     <span className="grow">{name}</span>
                     <span className="muted">{formatBytes(file.file_size)}</span>
                   </button>
-                  {file.is_dir && open[file.path] && (
+                  {file.is_dir && isOpen(file.path) && (
                     <Folder
                       runId={runId}
                       path={file.path}

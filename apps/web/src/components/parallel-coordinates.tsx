@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatNumber } from '../lib/format';
 import type { RunRow } from '../lib/runs';
 
 const palette = [
@@ -29,7 +30,7 @@ export function ParallelCoordinates({ rows }: { rows: RunRow[] }) {
   const [hover, setHover] = useState<string>();
   if (dimensions.length < 2)
     return <div className="muted">Needs at least two numeric params or metrics.</div>;
-  const width = Math.max(640, dimensions.length * 140);
+  const width = Math.max(900, dimensions.length * 140);
   const height = 280;
   const top = 30;
   const bottom = height - 20;
@@ -49,8 +50,8 @@ export function ParallelCoordinates({ rows }: { rows: RunRow[] }) {
   return (
     <div style={{ overflowX: 'auto' }}>
       <svg
-        width={width}
-        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        style={{ width: '100%', minWidth: dimensions.length * 110, height: 'auto', maxHeight: 320 }}
         role="img"
         aria-label="Parallel coordinates"
         data-testid="parallel-coordinates"
@@ -69,10 +70,10 @@ export function ParallelCoordinates({ rows }: { rows: RunRow[] }) {
               {dimension.slice(2)}
             </text>
             <text x={x(index) + 4} y={top + 4} fill="var(--muted)" fontSize={10}>
-              {ranges[index]?.[1]}
+              {formatNumber(ranges[index]?.[1])}
             </text>
             <text x={x(index) + 4} y={bottom} fill="var(--muted)" fontSize={10}>
-              {ranges[index]?.[0]}
+              {formatNumber(ranges[index]?.[0])}
             </text>
           </g>
         ))}

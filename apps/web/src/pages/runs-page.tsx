@@ -224,7 +224,7 @@ function buildColumns(
   return [
     {
       id: 'select',
-      size: 40,
+      size: 44,
       header: () => (
         <input
           type="checkbox"
@@ -264,7 +264,7 @@ function buildColumns(
     {
       id: 'start',
       header: 'Created',
-      size: 170,
+      size: 190,
       sortKey: 'attributes.start_time',
       cell: ({ row }) => formatTime(row.original.run.info.start_time),
     },
@@ -281,7 +281,12 @@ function buildColumns(
       const prefix = kindNames[kind] ?? 'metrics';
       return {
         id: `${kind}:${key}`,
-        header: `${kind === 'm' ? '📈' : kind === 'p' ? '⚙' : '#'} ${key}`,
+        header: () => (
+          <span title={`${prefix}.${key}`}>
+            <span className="kind-tag">{kind.toUpperCase()}</span>
+            {key}
+          </span>
+        ),
         size: 130,
         sortKey: quoted(prefix, key),
         cell: ({ row }) => {

@@ -1,0 +1,169 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './support/browser.js';
+import { ensureUiBuilt, type LiveUiServer, startLiveUiServer } from './support/live-ui-server.js';
+import { type Scenario, seedScenario } from './support/scenario.js';
+
+if (!hasChromium) {
+  console.warn(
+    'tests/e2e skipped: /usr/bin/chromium is not installed (apt-get install -y chromium).',
+  );
+}
+
+describe.skipIf(!hasChromium)('web UI in Chromium', () => {
+  let server: LiveUiServer;
+  let browser: BrowserContext;
+  let page: Page;
+  let scenario: Scenario;
+  const shots = mkdtempSync(join(tmpdir(), 'cairn-e2e-screenshots-'));
+  const errors: string[] = [];
+
+  const open = async (path: string) => {
+    await page.goto(`${server.url}${path}`);
+  };
+  const shoot = async (name: string) => {
+    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+  };
+
+  beforeAll(async () => {
+    console.log(`e2e screenshots: ${shots}`);
+    ensureUiBuilt();
+    server = await startLiveUiServer();
+    scenario = await seedScenario(server.url);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    // Fail fast with Playwright's message rather than vitest's generic timeout.
+    page.setDefaultTimeout(8_000);
+    page.on('pageerror', (error) => errors.push(error.message));
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail')
+      await shoot(`failed-${context.task.name.slice(0, 40)}`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lists, searches and creates experiments', async () => {
+    await open('/');
+    await page.getByRole('link', { name: 'support-bot' }).waitFor();
+    expect(await page.getByTestId('experiment-row').count()).toBe(3);
+    await shoot('01-experiments');
+    await page.getByLabel('Search experiments').fill('retrieval');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=experiment-row]').length === 1,
+    );
+    await page.getByRole('button', { name: 'New experiment' }).click();
+    await page.getByLabel('Name').fill('created-in-ui');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByLabel('Search experiments').fill('created');
+    await page.getByRole('link', { name: 'created-in-ui' }).waitFor();
+  });
+
+  it('shows the runs table and filters it with a DSL expression', async () => {
+    await open(`/experiments/${scenario.experimentId}/runs`);
+    await page.getByText('run-00', { exact: true }).waitFor();
+    expect(await page.getByTestId('run-count').textContent()).toContain('15 runs');
+    await shoot('02-runs');
+    const filter = page.getByLabel('Filter');
+    await filter.fill('params.mod');
+    await page.getByRole('option', { name: 'params.model' }).waitFor();
+    await filter.fill("params.model = 'gpt-4o' and metrics.accuracy > 0.6");
+    await filter.press('Enter');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=run-count]')?.textContent?.startsWith('6 runs'),
+    );
+    expect(new URL(page.url()).searchParams.get('filter')).toContain("params.model = 'gpt-4o'");
+    const names = await page.getByTestId('grid-row').locator('a').allTextContents();
+    expect(names.sort()).toEqual(['run-00', 'run-02', 'run-04', 'run-06', 'run-08', 'run-10']);
+    await shoot('02-runs-filtered');
+  });
+
+  it("opens a run's metric charts and artifacts", async () => {
+    await open(`/runs/${scenario.runIds[3]}?tab=metrics`);
+    await page.getByText('accuracy', { exact: true }).waitFor();
+    await page.locator('[data-testid=chart] canvas').first().waitFor();
+    expect(await page.locator('[data-testid=chart] canvas').count()).toBe(2);
+    await page.getByLabel('Log scale').check();
+    await shoot('03-run-metrics');
+    await open(`/runs/${scenario.llmRunId}?tab=artifacts&artifact=notes/table.csv`);
+    await page.getByRole('cell', { name: 'capital, France' }).waitFor();
+    await shoot('03-run-artifacts-csv');
+    await open(`/runs/${scenario.llmRunId}?tab=artifacts&artifact=notes/README.md`);
+    await page.getByRole('heading', { name: 'Findings' }).waitFor();
+    await open(`/runs/${scenario.llmRunId}?tab=artifacts&artifact=interaction_metadata.json`);
+    await page.getByText('"gpt-4o-mini"').waitFor();
+    await open(`/runs/${scenario.llmRunId}?tab=artifacts&artifact=notes/report.html`);
+    const frame = page.locator('iframe');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await open(`/runs/${scenario.llmRunId}?tab=llm`);
+    await page.getByText('The capital of France is Paris.').waitFor();
+    expect(await page.getByTestId('llm-call').textContent()).toContain('59');
+    await shoot('03-run-llm-call');
+  });
+
+  it('compares two runs', async () => {
+    await open(`/compare?runs=${scenario.runIds[0]},${scenario.runIds[1]}`);
+    await page.getByTestId('diff-table').waitFor();
+    const modelRow = page.locator('[data-testid=diff-table] tr', { hasText: 'model' }).first();
+    expect(await modelRow.getAttribute('data-differs')).toBe('true');
+    expect(await modelRow.textContent()).toContain('claude-3-5-sonnet');
+    await page.getByTestId('parallel-coordinates').waitFor();
+    await page.locator('[data-testid=chart] canvas').first().waitFor();
+    await shoot('04-compare');
+  });
+
+  it('lists traces with filters and opens one, expanding a span', async () => {
+    await open(`/experiments/${scenario.experimentId}/traces`);
+    await page.getByRole('link', { name: 'support_agent' }).waitFor();
+    expect(await page.getByTestId('trace-row').count()).toBe(4);
+    const agentRow = page.getByTestId('trace-row').filter({ hasText: 'support_agent' });
+    expect(await agentRow.textContent()).toContain('150');
+    await shoot('05-traces');
+    await page.getByLabel('User').fill('grace');
+    await page.getByLabel('User').press('Enter');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=trace-row]').length === 1,
+    );
+    expect(await page.getByTestId('trace-row').textContent()).toContain('followup_2');
+
+    await open(`/traces/${scenario.traceId}`);
+    await page.getByTestId('span-row').first().waitFor();
+    expect(await page.getByTestId('span-row').count()).toBe(4);
+    expect(await page.getByTestId('span-count').textContent()).toContain('4 of 4');
+    await page.getByRole('button', { name: 'Collapse support_agent' }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=span-row]').length === 1,
+    );
+    await page.getByRole('button', { name: 'Expand support_agent' }).click();
+    await page.getByTestId('span-row').filter({ hasText: 'ChatOpenAI' }).click();
+    const conversation = page.getByTestId('conversation');
+    await conversation.getByText('Where is my order #1234?').waitFor();
+    await conversation.getByText('Your order ships tomorrow.').waitFor();
+    await shoot('05-trace-chat-span');
+    await page.getByTestId('span-row').filter({ hasText: 'search_orders' }).click();
+    await page.getByText('Order 1234: ships tomorrow').waitFor();
+    await page.getByTestId('span-row').filter({ hasText: 'lookup_tracking' }).click();
+    await page.getByRole('alert').getByText('tool timed out').waitFor();
+    await page.getByLabel('Comment').fill('helpful answer');
+    await page.getByRole('button', { name: 'Thumbs up' }).click();
+    await page.getByTestId('assessment').filter({ hasText: 'helpful answer' }).waitFor();
+    await shoot('05-trace-error-span-feedback');
+  });
+
+  it('shows a session as a conversation', async () => {
+    await open(`/experiments/${scenario.experimentId}/sessions`);
+    await page.getByRole('button', { name: 'session-1' }).click();
+    await page.getByTestId('conversation').getByText('followup_1').waitFor();
+    expect(await page.getByTestId('conversation').locator('.bubble.user').count()).toBe(3);
+    await shoot('05-sessions');
+  });
+
+  it('raised no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
