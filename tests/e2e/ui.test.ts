@@ -24,6 +24,14 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
   const open = async (path: string) => {
     await page.goto(`${server.url}${path}`);
   };
+  /** Waits until exactly `count` elements carry the test id (pages update after fetches). */
+  const waitForCount = (testId: string, count: number) =>
+    page.waitForFunction(
+      ([id, expected]) =>
+        // biome-ignore lint/suspicious/noExplicitAny: runs in the page, where the DOM exists.
+        (globalThis as any).document.querySelectorAll(`[data-testid=${id}]`).length === expected,
+      [testId, count] as const,
+    );
   const shoot = async (name: string) => {
     await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
   };
@@ -54,9 +62,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     expect(await page.getByTestId('experiment-row').count()).toBe(3);
     await shoot('01-experiments');
     await page.getByLabel('Search experiments').fill('retrieval');
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid=experiment-row]').length === 1,
-    );
+    await waitForCount('experiment-row', 1);
     await page.getByRole('button', { name: 'New experiment' }).click();
     await page.getByLabel('Name').fill('created-in-ui');
     await page.getByRole('button', { name: 'Create' }).click();
@@ -74,9 +80,10 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await page.getByRole('option', { name: 'params.model' }).waitFor();
     await filter.fill("params.model = 'gpt-4o' and metrics.accuracy > 0.6");
     await filter.press('Enter');
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid=run-count]')?.textContent?.startsWith('6 runs'),
-    );
+    await page
+      .getByTestId('run-count')
+      .getByText(/^6 runs/)
+      .waitFor();
     expect(new URL(page.url()).searchParams.get('filter')).toContain("params.model = 'gpt-4o'");
     const names = await page.getByTestId('grid-row').locator('a').allTextContents();
     expect(names.sort()).toEqual(['run-00', 'run-02', 'run-04', 'run-06', 'run-08', 'run-10']);
@@ -126,9 +133,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await shoot('05-traces');
     await page.getByLabel('User').fill('grace');
     await page.getByLabel('User').press('Enter');
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid=trace-row]').length === 1,
-    );
+    await waitForCount('trace-row', 1);
     expect(await page.getByTestId('trace-row').textContent()).toContain('followup_2');
 
     await open(`/traces/${scenario.traceId}`);
@@ -136,9 +141,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     expect(await page.getByTestId('span-row').count()).toBe(4);
     expect(await page.getByTestId('span-count').textContent()).toContain('4 of 4');
     await page.getByRole('button', { name: 'Collapse support_agent' }).click();
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid=span-row]').length === 1,
-    );
+    await waitForCount('span-row', 1);
     await page.getByRole('button', { name: 'Expand support_agent' }).click();
     await page.getByTestId('span-row').filter({ hasText: 'ChatOpenAI' }).click();
     const conversation = page.getByTestId('conversation');
