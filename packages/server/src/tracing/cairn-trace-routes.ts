@@ -107,12 +107,14 @@ export function registerCairnTraceRoutes(
       if (maxResults < 1 || maxResults > 10000) {
         throw invalidParameter('max_results must be between 1 and 10000.');
       }
-      await service.getTrace(traceId);
-      const page = await service.reader.spanPage(
-        traceId,
-        maxResults,
-        fields.optionalString('page_token'),
-      );
+      const pageToken = fields.optionalString('page_token');
+      let page = await service.reader.spanPage(traceId, maxResults, pageToken);
+      if (page.spans.length === 0) {
+        // No spans: 404 for an unknown trace, and MLflow 2 traces get their artifact's spans.
+        const trace = await service.getTrace(traceId);
+        if (trace.spanCount > 0)
+          page = await service.reader.spanPage(traceId, maxResults, pageToken);
+      }
       return {
         spans: page.spans.map(cairnSpanJson),
         ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),

@@ -8,10 +8,12 @@ import { registerTraceRoutesV2 } from './trace-routes-v2.js';
 import { registerTraceRoutesV3 } from './trace-routes-v3.js';
 import { TraceService } from './trace-service.js';
 
+export { type AssessmentJson, AssessmentStore } from './assessment-store.js';
 export { decodeOtlpJson } from './otlp-json.js';
 export { decodeOtlpProtobuf } from './otlp-protobuf.js';
 export type { OtlpSpan } from './otlp-span.js';
 export { spanSemantics, spanTypes } from './semantic-conventions.js';
+export { searchTraceIds } from './trace-search.js';
 export { TraceRetention } from './trace-retention.js';
 export { TraceService } from './trace-service.js';
 

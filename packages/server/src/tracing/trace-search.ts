@@ -45,9 +45,20 @@ export async function searchTraceIds(
   if (request.experimentIds.length === 0) return { requestIds: [] };
   const clauses = parseTraceFilter(request.filter);
   const offset = decodeOffsetToken(request.pageToken);
+  // SQLite has no statistics to see that a tag or metadata equality is selective; the unary `+`
+  // keeps it from scanning the experiment's time index, so it drives from the (key, value) index.
+  const selective =
+    storage.dialect === 'sqlite' &&
+    clauses.some(
+      (clause) =>
+        (clause.field.kind === 'tag' || clause.field.kind === 'metadata') &&
+        (clause.comparator === '=' || clause.comparator === 'IN'),
+    );
   const conditions = [
-    sql`t.experiment_id in (${sql.join(request.experimentIds)})`,
-    ...clauses.map((clause) => clauseSql(clause, storage.dialect)),
+    selective
+      ? sql`+t.experiment_id in (${sql.join(request.experimentIds)})`
+      : sql`t.experiment_id in (${sql.join(request.experimentIds)})`,
+    ...clauses.map((clause) => clauseSql(clause, storage.dialect, selective)),
   ];
   const rows = await sql<{ request_id: string }>`select t.request_id from trace_info t
     where ${sql.join(conditions, sql` and `)}
@@ -79,7 +90,11 @@ function orderBySql(orderBy: readonly string[]): RawBuilder<unknown> {
   return sql.join(items);
 }
 
-function clauseSql(clause: TraceClause, dialect: StorageDialect): RawBuilder<unknown> {
+function clauseSql(
+  clause: TraceClause,
+  dialect: StorageDialect,
+  unindexed = false,
+): RawBuilder<unknown> {
   const { field, comparator, value } = clause;
   switch (field.kind) {
     case 'attribute': {
@@ -90,7 +105,9 @@ function clauseSql(clause: TraceClause, dialect: StorageDialect): RawBuilder<unk
       const column =
         field.name === 'end_time_ms'
           ? sql`(t.timestamp_ms + coalesce(t.execution_time_ms, 0))`
-          : sql`t.${sql.ref(field.name)}`;
+          : unindexed
+            ? sql`+t.${sql.ref(field.name)}`
+            : sql`t.${sql.ref(field.name)}`;
       return compare(column, comparator, value, dialect);
     }
     case 'tag':
