@@ -100,3 +100,53 @@ describe('readParameterNames', () => {
     expect(readParameterNames(Math.max)).toEqual([]);
   });
 });
+
+describe('traced generators', () => {
+  it('keeps the span open while an async generator is consumed and nests spans made inside', async () => {
+    const lookup = tracer.traced(async (id: number) => `doc-${id}`, { name: 'lookup' });
+    const stream = tracer.traced(async function* stream(count: number) {
+      for (let index = 0; index < count; index++) yield await lookup(index);
+    });
+    const seen: string[] = [];
+    for await (const item of stream(3)) seen.push(item);
+    expect(seen).toEqual(['doc-0', 'doc-1', 'doc-2']);
+    await tracer.flush();
+    const span = exporter.byName('stream');
+    expect(exporter.attribute('stream', TraceAttribute.spanOutputs)).toEqual([
+      'doc-0',
+      'doc-1',
+      'doc-2',
+    ]);
+    expect(exporter.spans.filter((s) => s.name === 'lookup').map((s) => s.parentSpanId)).toEqual([
+      span.spanId,
+      span.spanId,
+      span.spanId,
+    ]);
+    expect((span.endTimeMs ?? 0) >= Math.max(...exporter.spans.map((s) => s.endTimeMs ?? 0))).toBe(
+      true,
+    );
+  });
+
+  it('ends a sync generator abandoned early, and records a generator that throws', async () => {
+    const numbers = tracer.traced(function* numbers() {
+      yield 1;
+      yield 2;
+      yield 3;
+    });
+    for (const value of numbers()) if (value === 2) break;
+    const failure = new Error('midway');
+    const broken = tracer.traced(async function* broken() {
+      yield 'a';
+      throw failure;
+    });
+    await expect(async () => {
+      for await (const _ of broken()) {
+        // consume
+      }
+    }).rejects.toBe(failure);
+    await tracer.flush();
+    expect(exporter.attribute('numbers', TraceAttribute.spanOutputs)).toEqual([1, 2]);
+    expect(exporter.byName('numbers').status.code).toBe('OK');
+    expect(exporter.byName('broken').status.code).toBe('ERROR');
+  });
+});

@@ -8,6 +8,7 @@ import { LiveSpan, type Span } from './live-span.js';
 import { isSampled } from './sampler.js';
 import { activeSpan, runInSpan } from './span-context.js';
 import type { SpanExporter } from './span-exporter.js';
+import { isIterator, spanIterator } from './span-iterator.js';
 import type { SpanTypeName } from './span-type.js';
 import { sourceRunKey } from './trace-attributes.js';
 import { TraceState, type TraceUpdate } from './trace-state.js';
@@ -171,6 +172,7 @@ function runTracked<T>(span: LiveSpan, body: () => T, captureOutputs: boolean): 
     span.end();
     throw error;
   }
+  if (isIterator(result)) return spanIterator(span, result, captureOutputs) as T;
   if (isPromiseLike(result)) {
     return Promise.resolve(result).then(
       (value) => {
