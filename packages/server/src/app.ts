@@ -4,6 +4,7 @@ import { openArtifactRepository, registerArtifactRoutes } from './artifacts/inde
 import type { ServerConfig } from './config.js';
 import { registerDashboardRoutes } from './dashboards/index.js';
 import { invalidParameter } from './errors.js';
+import { type EvaluationOptions, registerEvaluationRoutes } from './evaluation/index.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerObservability } from './observability/index.js';
 import { type RegistryOptions, registerRegistryRoutes } from './registry/index.js';
@@ -18,6 +19,7 @@ export interface BuildAppOptions {
   bodyLimitBytes?: number;
   logLevel?: ServerConfig['logLevel'];
   registry?: RegistryOptions;
+  evaluation?: EvaluationOptions;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function createApp(config: ServerConfig): Promise<FastifyInstance> 
       bodyLimitBytes: config.bodyLimitBytes,
       logLevel: config.logLevel,
       registry: { webhooksAllowPrivate: config.webhooksAllowPrivate },
+      evaluation: { ...(config.evaluationJudge ? { judgeSettings: config.evaluationJudge } : {}) },
     });
     app.addHook('onClose', async () => {
       await storage.writes.drain();
@@ -87,6 +90,7 @@ export function buildApp(context: AppContext, options: BuildAppOptions = {}): Fa
   registerArtifactRoutes(app, context);
   registerRegistryRoutes(app, context, options.registry);
   registerTracingRoutes(app, context);
+  registerEvaluationRoutes(app, context, options.evaluation);
   registerDashboardRoutes(app, context);
   registerWebUi(app);
   return app;

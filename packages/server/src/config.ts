@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { type JudgeSettings, judgeSettingsFromEnv } from '@cairn/evaluation';
 import type { ArtifactStoreSettings } from './artifacts/index.js';
 
 /** Everything `cairn server` needs to start; built from flags and environment in one place. */
@@ -18,6 +19,8 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Let webhooks reach private, loopback and link-local addresses (off: SSRF protection). */
   webhooksAllowPrivate: boolean;
+  /** Where online-evaluation judges point (CAIRN_GATEWAY_URL, OPENAI_BASE_URL, OPENAI_API_KEY). */
+  evaluationJudge?: JudgeSettings;
 }
 
 /** Flags as the CLI passes them; any may be absent. */
@@ -55,6 +58,7 @@ export function loadServerConfig(
     logLevel:
       flags.logLevel ?? (env.CAIRN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'warn',
     webhooksAllowPrivate: /^(1|true|yes)$/i.test(env.CAIRN_WEBHOOKS_ALLOW_PRIVATE ?? ''),
+    evaluationJudge: judgeSettingsFromEnv(env),
   };
 }
 

@@ -28,6 +28,10 @@ export interface DatabaseSchema {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   prompt_ab_tests: PromptAbTestsTable;
+  eval_datasets: EvalDatasetsTable;
+  eval_dataset_versions: EvalDatasetVersionsTable;
+  eval_dataset_records: EvalDatasetRecordsTable;
+  eval_online_rules: EvalOnlineRulesTable;
 }
 
 interface KeyValueTable {
@@ -241,4 +245,66 @@ export interface PromptAbTestsTable {
   winner: string | null;
   creation_time: number;
   last_updated_time: number;
+}
+
+/** An evaluation dataset; its content lives in versions of records. */
+export interface EvalDatasetsTable {
+  dataset_id: string;
+  name: string;
+  experiment_id: number | null;
+  description: string | null;
+  tags: string;
+  latest_version: number;
+  next_position: number;
+  created_time: number;
+  last_update_time: number;
+}
+
+/** One version of an evaluation dataset and the digest of its records. */
+export interface EvalDatasetVersionsTable {
+  dataset_id: string;
+  version: number;
+  digest: string;
+  record_count: number;
+  source: string | null;
+  created_time: number;
+}
+
+/** A dataset record, present in versions added_version ≤ v < removed_version. */
+export interface EvalDatasetRecordsTable {
+  dataset_id: string;
+  record_id: string;
+  position: number;
+  added_version: number;
+  removed_version: number | null;
+  record_hash: string;
+  inputs: string;
+  expectations: string | null;
+  tags: string | null;
+  source: string | null;
+  created_time: number;
+}
+
+/** An online scoring rule with its watermark, daily judge spend and scorer lease. */
+export interface EvalOnlineRulesTable {
+  rule_id: string;
+  experiment_id: number;
+  name: string;
+  sample_rate: number;
+  filter_string: string | null;
+  metrics: string;
+  enabled: number;
+  daily_judge_budget_usd: number | null;
+  daily_judge_call_limit: number | null;
+  budget_day: string | null;
+  judge_spend_usd: Generated<number>;
+  judge_calls: Generated<number>;
+  watermark_ms: number;
+  watermark_id: string;
+  traces_scored: Generated<number>;
+  lease_owner: string | null;
+  lease_until_ms: Generated<number>;
+  last_error: string | null;
+  created_time: number;
+  last_update_time: number;
 }

@@ -5,6 +5,7 @@ import { metricPointsMigration } from './002-metric-points.js';
 import { tracingMigration } from './004-tracing.js';
 import { registryMigration } from './005-registry.js';
 import { dashboardsMigration } from './006-dashboards.js';
+import { evaluationMigration } from './007-evaluation.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -14,5 +15,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '004-tracing': tracingMigration(dialect),
     '005-registry': registryMigration(dialect),
     '006-dashboards': dashboardsMigration(dialect),
+    '007-evaluation': evaluationMigration(dialect),
   };
 }
