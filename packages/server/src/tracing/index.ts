@@ -13,8 +13,8 @@ export { decodeOtlpJson } from './otlp-json.js';
 export { decodeOtlpProtobuf } from './otlp-protobuf.js';
 export type { OtlpSpan } from './otlp-span.js';
 export { spanSemantics, spanTypes } from './semantic-conventions.js';
-export { searchTraceIds } from './trace-search.js';
 export { TraceRetention } from './trace-retention.js';
+export { searchTraceIds } from './trace-search.js';
 export { TraceService } from './trace-service.js';
 
 /** How often the retention sweeper looks for expired traces. */
