@@ -295,6 +295,18 @@ describe.each(testBackends())('tracking store on $name', (backend) => {
       expect((await store.metrics.history(runId, 'ninf')).metrics[0]?.value).toBe('-Infinity');
     });
 
+    it('stores metric keys with array-literal syntax characters verbatim', async () => {
+      const runId = await newRun();
+      const keys = ['a"b', 'c\\d', '{e,f}', 'NULL', ' g '];
+      await store.runData.logBatch(runId, {
+        metrics: keys.map((key) => ({ key, value: 1, timestamp: 1, step: 0 })),
+        params: [],
+        tags: [],
+      });
+      const stored = (await store.runs.get(runId)).data.metrics?.map((metric) => metric.key);
+      expect(stored?.sort()).toEqual([...keys].sort());
+    });
+
     it('pages a metric history with offset tokens', async () => {
       const runId = await newRun();
       await store.runData.logBatch(runId, {
