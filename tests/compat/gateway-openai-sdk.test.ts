@@ -48,7 +48,7 @@ function model(fake: FakeOpenAIServer, name = 'gpt-4o-mini', extra = '') {
 async function startGateway(yaml: string, options: { redisPrefix?: string } = {}) {
   const config = parseGatewayConfig(yaml, { env: { UPSTREAM_KEY: 'sk-upstream-0123456789' } });
   const state = options.redisPrefix
-    ? new RedisState(testRedisUrl, options.redisPrefix)
+    ? await RedisState.connect(testRedisUrl, options.redisPrefix)
     : new MemoryState();
   const sink = new MemoryLogSink();
   const keys = new VirtualKeys(new StateKeyStore(state));

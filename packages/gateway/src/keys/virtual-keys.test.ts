@@ -22,7 +22,7 @@ const stores: [string, () => Promise<KeyStore>][] = [
   [
     'redis',
     async () => {
-      const state = new RedisState(testRedisUrl, uniquePrefix('keys'));
+      const state = await RedisState.connect(testRedisUrl, uniquePrefix('keys'));
       closers.push(() => state.close());
       return new StateKeyStore(state);
     },

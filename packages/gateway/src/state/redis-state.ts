@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { MemoryState } from './memory-state.js';
 import type { CeilingCheck, CounterCharge, SharedState } from './shared-state.js';
 
@@ -37,15 +37,22 @@ interface ScriptCommands {
 export class RedisState implements SharedState {
   private readonly redis: Redis & ScriptCommands;
 
-  /** `url` is a redis:// URL; every key starts with `prefix`, so gateways can share one Redis. */
-  constructor(
-    url: string,
+  private constructor(
+    redis: Redis,
     private readonly prefix: string,
   ) {
-    const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
     redis.defineCommand('cairnAdmit', { lua: admitScript });
     redis.defineCommand('cairnAdd', { numberOfKeys: 1, lua: addScript });
     this.redis = redis as Redis & ScriptCommands;
+  }
+
+  /**
+   * Connects to a redis:// URL; every key starts with `prefix`, so gateways can share one Redis.
+   * ioredis is loaded only here, so a gateway without Redis never pays for it.
+   */
+  static async connect(url: string, prefix: string): Promise<RedisState> {
+    const { Redis: RedisClient } = await import('ioredis');
+    return new RedisState(new RedisClient(url, { maxRetriesPerRequest: 2 }), prefix);
   }
 
   async admit(charges: CounterCharge[], ceilings: CeilingCheck[]): Promise<number> {
@@ -105,7 +112,7 @@ export async function openSharedState(
   prefix: string,
 ): Promise<SharedState> {
   if (!redisUrl) return new MemoryState();
-  const state = new RedisState(redisUrl, prefix);
+  const state = await RedisState.connect(redisUrl, prefix);
   // Fail at start, not on the first request, when Redis is unreachable.
   await state.read('ping');
   return state;

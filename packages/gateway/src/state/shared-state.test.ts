@@ -9,20 +9,20 @@ afterEach(async () => {
   for (const state of opened.splice(0)) await state.close();
 });
 
-const backends: [string, () => SharedState][] = [
-  ['memory', () => new MemoryState()],
-  ['redis', () => new RedisState(testRedisUrl, uniquePrefix('state'))],
+const backends: [string, () => Promise<SharedState>][] = [
+  ['memory', async () => new MemoryState()],
+  ['redis', () => RedisState.connect(testRedisUrl, uniquePrefix('state'))],
 ];
 
 describe.each(backends)('SharedState (%s)', (_name, open) => {
-  const state = () => {
-    const created = open();
+  const state = async () => {
+    const created = await open();
     opened.push(created);
     return created;
   };
 
   it('admits charges up to the limit, then names the failing check without charging', async () => {
-    const shared = state();
+    const shared = await state();
     const charge = { key: 'rl:a', limit: 2, cost: 1, ttlMs: 60_000 };
     expect(await shared.admit([charge], [])).toBe(-1);
     expect(await shared.admit([charge], [])).toBe(-1);
@@ -37,7 +37,7 @@ describe.each(backends)('SharedState (%s)', (_name, open) => {
   });
 
   it('adds fractional amounts and expires counters', async () => {
-    const shared = state();
+    const shared = await state();
     expect(await shared.add('usd', 0.25, 60_000)).toBeCloseTo(0.25);
     expect(await shared.add('usd', 0.5, 60_000)).toBeCloseTo(0.75);
     await shared.add('short', 1, 30);
@@ -46,7 +46,7 @@ describe.each(backends)('SharedState (%s)', (_name, open) => {
   });
 
   it('caches values with a TTL', async () => {
-    const shared = state();
+    const shared = await state();
     await shared.cacheSet('k', 'v', 40);
     expect(await shared.cacheGet('k')).toBe('v');
     await new Promise((resolve) => setTimeout(resolve, 60));
@@ -54,7 +54,7 @@ describe.each(backends)('SharedState (%s)', (_name, open) => {
   });
 
   it('stores hash records', async () => {
-    const shared = state();
+    const shared = await state();
     await shared.hashSet('h', 'a', '1');
     await shared.hashSet('h', 'b', '2');
     await shared.hashDelete('h', 'a');
@@ -64,7 +64,7 @@ describe.each(backends)('SharedState (%s)', (_name, open) => {
   });
 
   it('never admits more than the limit under concurrent callers', async () => {
-    const shared = state();
+    const shared = await state();
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
         shared.admit([{ key: 'burst', limit: 20, cost: 1, ttlMs: 60_000 }], []),
