@@ -1,7 +1,9 @@
 import { cairnVersion } from '@cairn/server';
 import { Command } from 'commander';
 import { artifactsCommand } from './commands/artifacts-command.js';
+import { datasetsCommand } from './commands/datasets-command.js';
 import { dbCommand } from './commands/db-command.js';
+import { evalCommand } from './commands/eval-command.js';
 import { experimentsCommand } from './commands/experiments-command.js';
 import { gatewayCommand } from './commands/gateway-command.js';
 import { modelsCommand } from './commands/models-command.js';
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   modelsCommand(program);
   promptsCommand(program);
   gatewayCommand(program);
+  evalCommand(program);
+  datasetsCommand(program);
   return program;
 }
 
