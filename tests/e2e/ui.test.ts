@@ -166,6 +166,99 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await shoot('05-sessions');
   });
 
+  it('shows models with versions, lineage, card and a confirmed stage change', async () => {
+    await open('/models');
+    await page.getByRole('link', { name: 'support-classifier' }).click();
+    await page.getByTestId('versions-table').waitFor();
+    expect(await page.getByTestId('versions-table').locator('tbody tr').count()).toBe(2);
+    await page.getByText('@champion → v2').waitFor();
+    await page.getByTestId('lineage').getByRole('link', { name: 'run-01' }).waitFor();
+    await page.getByLabel('Stage of version 1').selectOption('Staging');
+    await page.getByRole('dialog').getByText('from None to Staging').waitFor();
+    await page.getByRole('button', { name: 'Move to Staging' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page
+      .locator('select[aria-label="Stage of version 1"] option:checked', { hasText: 'Staging' })
+      .waitFor({ state: 'attached' });
+    await shoot('06-model');
+    await page.getByRole('button', { name: 'Model card v2' }).click();
+    await page
+      .getByTestId('model-card')
+      .getByText('support-classifier', { exact: false })
+      .first()
+      .waitFor();
+  });
+
+  it('diffs two prompt versions side by side', async () => {
+    await open('/prompts');
+    await page.getByRole('link', { name: 'support-answer' }).click();
+    await page.getByTestId('prompt-diff').waitFor();
+    expect(await page.getByTestId('prompt-version-row').count()).toBe(2);
+    const diff = page.getByTestId('prompt-diff');
+    await diff
+      .locator('[data-kind=del]', { hasText: 'Answer the question: {{question}}' })
+      .waitFor();
+    await diff.locator('[data-kind=add]', { hasText: 'Cite the order id.' }).waitFor();
+    expect(await diff.locator('[data-kind=same]', { hasText: 'Be brief' }).count()).toBe(0);
+    await shoot('06-prompt-diff');
+  });
+
+  it('shows evaluation rows, failures only, two runs side by side', async () => {
+    const [a, b] = scenario.evalRunIds;
+    await open(`/evaluations?experiment=${scenario.experimentId}&a=${a}&b=${b}`);
+    await page.getByTestId('eval-table').waitFor();
+    expect(await page.getByTestId('eval-row').count()).toBe(4);
+    await page.getByLabel('Failures only').check();
+    await waitForCount('eval-row', 2);
+    const first = page.getByTestId('eval-row').filter({ hasText: 'What is 2+2?' });
+    expect(await first.textContent()).toContain('+1');
+    await first.click();
+    await first.getByText('Wrong sum.').waitFor();
+    await shoot('07-evaluations');
+  });
+
+  it('shows dashboards with the seeded totals', async () => {
+    await open(`/dashboards?board=usage&experiment_id=${scenario.experimentId}`);
+    const totals = page.getByTestId('dashboard-totals');
+    await totals.waitFor();
+    expect(await totals.textContent()).toMatch(/4\s*requests/);
+    expect(await totals.textContent()).toMatch(/2\s*active users/);
+    expect(await totals.textContent()).toMatch(/2\s*sessions/);
+    await shoot('09-dashboard-usage');
+    await page.getByRole('button', { name: 'Cost' }).click();
+    await page
+      .getByTestId('dashboard-totals')
+      .getByText('150')
+      .first()
+      .waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Performance' }).click();
+    await page.getByTestId('dashboard-totals').getByText('traces').waitFor();
+    expect(await page.getByTestId('dashboard-totals').textContent()).toMatch(/^4\s*traces/);
+    await shoot('09-dashboard-performance');
+  });
+
+  it('shows the gateway page (not available until the server exposes it)', async () => {
+    await open('/gateway');
+    await page.getByRole('heading', { name: 'Gateway' }).waitFor();
+    await page
+      .getByText(/Not available on this server|Something went wrong/)
+      .or(page.locator('.json-tree'))
+      .first()
+      .waitFor();
+    await shoot('08-gateway');
+  });
+
+  it('renders in the dark theme', async () => {
+    await open(`/experiments/${scenario.experimentId}/runs`);
+    await page.getByRole('button', { name: 'Switch theme' }).click();
+    await page.getByText('run-00', { exact: true }).waitFor();
+    await shoot('10-runs-dark');
+    await open(`/traces/${scenario.traceId}`);
+    await page.getByTestId('span-row').first().waitFor();
+    await shoot('10-trace-dark');
+    await page.getByRole('button', { name: 'Switch theme' }).click();
+  });
+
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
   });

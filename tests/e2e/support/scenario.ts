@@ -124,7 +124,8 @@ export async function seedScenario(url: string): Promise<Scenario> {
   }
 
   // Traces: an agent trace with a chat model, a retriever and a failing tool; plus a session.
-  const now = BigInt(Date.now()) * 1_000_000n;
+  // A minute in the past, so every seeded trace falls inside "until now" ranges.
+  const now = BigInt(Date.now() - 60_000) * 1_000_000n;
   const traceHex = hexId(16, 0xa11ce);
   const chatInputs = JSON.stringify({
     messages: [

@@ -32,6 +32,15 @@ export function smooth(values: number[], weight: number): number[] {
   });
 }
 
+/** A y-axis tick label that keeps small values (costs, rates) readable. */
+function tick(value: number | null): string {
+  if (value === null || value === undefined) return '';
+  const abs = Math.abs(value);
+  if (abs === 0) return '0';
+  if (abs >= 1e6 || abs < 1e-3) return value.toExponential(1);
+  return String(Number(value.toPrecision(3)));
+}
+
 /** Joins series with different x values onto one sorted x axis (uPlot's data layout). */
 function align(series: Series[]): uPlot.AlignedData {
   const xs = [...new Set(series.flatMap((line) => line.x))].sort((a, b) => a - b);
@@ -74,7 +83,7 @@ export function LineChart({
         width: element.clientWidth || 400,
         height,
         scales: { x: { time }, y: logScale ? { distr: 3 } : {} },
-        axes: [axis, axis],
+        axes: [axis, { ...axis, size: 56, values: (_chart, splits) => splits.map(tick) }],
         series: [
           { label: time ? 'time' : 'step' },
           ...series.map((line, position) => ({
