@@ -9,14 +9,14 @@ export type PercentileRows = Map<number, Percentiles>;
 
 /**
  * Exact p50/p95/p99 of `v` per `bucket`, where `source` is a query selecting those two columns.
- * PostgreSQL has percentile_cont. SQLite has none, so each row is ranked within its bucket by a
- * window function and only the (at most two) rows straddling each percentile's rank are kept;
- * the interpolation between them, the same as percentile_cont's, is done here per bucket.
+ * PostgreSQL has percentile_cont; SQLite has none, see `sqlitePercentiles`.
  */
 export async function percentilesByBucket(
   db: Kysely<DatabaseSchema>,
   dialect: StorageDialect,
   source: RawBuilder<unknown>,
+  /** Rows per bucket key when the caller already counted them (SQLite then skips counting). */
+  counts?: ReadonlyMap<number, number>,
 ): Promise<PercentileRows> {
   const result = new Map<number, Percentiles>();
   if (dialect === 'postgres') {
@@ -36,35 +36,66 @@ export async function percentilesByBucket(
     }
     return result;
   }
-  // For each quantile q: lo = floor(q(n-1)), hi = ceil(q(n-1)) (0-based ranks; rn is 1-based).
-  const picks = quantiles.map((q, index) => {
-    const rank = sql`${sql.lit(q)} * (n - 1)`;
-    const lo = sql`cast(${rank} as integer)`;
-    return sql`max(case when rn = ${lo} + 1 then v end) as ${sql.raw(`lo${index}`)},
-      max(case when rn = ${lo} + 1 + (${rank} > ${lo}) then v end) as ${sql.raw(`hi${index}`)}`;
-  });
-  const rows = await sql<Record<string, number>>`
-    select bucket, n, ${sql.join(picks)}
-    from (select bucket, v, row_number() over (partition by bucket order by v) as rn,
-            count(*) over (partition by bucket) as n
-          from (${source}) x) ranked
-    where ${sql.join(
-      quantiles.map((q) => {
-        const rank = sql`${sql.lit(q)} * (n - 1)`;
-        return sql`rn between cast(${rank} as integer) + 1 and cast(${rank} as integer) + 2`;
-      }),
-      sql` or `,
-    )}
-    group by bucket, n`.execute(db);
-  for (const row of rows.rows) {
-    const n = Number(row.n);
-    const [p50, p95, p99] = quantiles.map((q, index) => {
+  return sqlitePercentiles(db, source, counts ?? (await countByBucket(db, source)));
+}
+
+/** Rows of `source` per bucket key. */
+export async function countByBucket(
+  db: Kysely<DatabaseSchema>,
+  source: RawBuilder<unknown>,
+): Promise<Map<number, number>> {
+  const rows = await sql<{ bucket: number; n: number }>`
+    select bucket, count(*) as n from (${source}) x group by bucket`.execute(db);
+  return new Map(rows.rows.map((row) => [Number(row.bucket), Number(row.n)]));
+}
+
+/**
+ * SQLite: from the rows per bucket (one cheap grouped count), the global positions of the rows
+ * straddling each percentile's rank in `(bucket, v)` order are computed here; then a single sort
+ * numbers the rows in that order and only those positions are returned. The interpolation
+ * between the two rows of each rank is percentile_cont's.
+ */
+async function sqlitePercentiles(
+  db: Kysely<DatabaseSchema>,
+  source: RawBuilder<unknown>,
+  counts: ReadonlyMap<number, number>,
+): Promise<PercentileRows> {
+  const plans: {
+    bucket: number;
+    n: number;
+    ranks: { low: number; high: number; rank: number }[];
+  }[] = [];
+  const positions = new Set<number>();
+  let before = 0;
+  // Buckets in the sort's order (bucket keys are integers, which both sides order alike).
+  for (const [bucket, n] of [...counts].sort(([a], [b]) => a - b)) {
+    if (n === 0) continue;
+    const ranks = quantiles.map((q) => {
       const rank = q * (n - 1);
-      const low = Number(row[`lo${index}`]);
-      const high = Number(row[`hi${index}`]);
-      return low + (high - low) * (rank - Math.floor(rank));
+      // 1-based global positions of the rows at floor(rank) and ceil(rank) within this bucket.
+      const low = before + Math.floor(rank) + 1;
+      const high = before + Math.ceil(rank) + 1;
+      positions.add(low);
+      positions.add(high);
+      return { low, high, rank };
+    });
+    plans.push({ bucket, n, ranks });
+    before += n;
+  }
+  const result = new Map<number, Percentiles>();
+  if (positions.size === 0) return result;
+  const picked = await sql<{ position: number; v: number }>`
+    select position, v from (
+      select v, row_number() over (order by bucket, v) as position from (${source}) x
+    ) ranked where position in (${sql.join([...positions])})`.execute(db);
+  const values = new Map(picked.rows.map((row) => [Number(row.position), Number(row.v)]));
+  for (const plan of plans) {
+    const [p50, p95, p99] = plan.ranks.map(({ low, high, rank }) => {
+      const lowValue = values.get(low) ?? Number.NaN;
+      const highValue = values.get(high) ?? Number.NaN;
+      return lowValue + (highValue - lowValue) * (rank - Math.floor(rank));
     }) as [number, number, number];
-    result.set(Number(row.bucket), { count: n, p50, p95, p99 });
+    result.set(plan.bucket, { count: plan.n, p50, p95, p99 });
   }
   return result;
 }

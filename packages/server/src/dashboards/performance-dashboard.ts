@@ -3,7 +3,12 @@ import { sql } from 'kysely';
 import type { Storage } from '../storage/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { exceptionTypeSql, hasTtftSql, ttftSql } from './json-sql.js';
-import { emptyPercentiles, type PercentileRows, percentilesByBucket } from './percentile-query.js';
+import {
+  countByBucket,
+  emptyPercentiles,
+  type PercentileRows,
+  percentilesByBucket,
+} from './percentile-query.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
 import { spanScopeSql, traceScopeSql } from './trace-scope.js';
 
@@ -26,15 +31,30 @@ export async function performanceDashboard(
       where ${spanScopeSql(request)} and ${hasTtftSql(dialect, 's')}`;
   const zero = sql<number>`0`;
 
-  const latency = await percentilesByBucket(db, dialect, latencySource(traceBucket));
-  const latencyOverall = await percentilesByBucket(db, dialect, latencySource(zero));
-  const ttft = await percentilesByBucket(db, dialect, ttftSource(spanBucket));
-  const ttftOverall = await percentilesByBucket(db, dialect, ttftSource(zero));
-
-  const errorRows = await sql<{ bucket: number; total: number; errors: number }>`
+  // One scan counts traces, errors and timed traces per bucket; SQLite's percentiles reuse it.
+  const errorRows = await sql<{ bucket: number; total: number; errors: number; timed: number }>`
     select ${traceBucket} as bucket, count(*) as total,
-      sum(case when t.status = 'ERROR' then 1 else 0 end) as errors
+      sum(case when t.status = 'ERROR' then 1 else 0 end) as errors,
+      count(t.execution_time_ms) as timed
     from trace_info t where ${finished} group by 1`.execute(db);
+  const timed = new Map(errorRows.rows.map((row) => [Number(row.bucket), Number(row.timed)]));
+  const latency = await percentilesByBucket(db, dialect, latencySource(traceBucket), timed);
+  const latencyOverall = await percentilesByBucket(
+    db,
+    dialect,
+    latencySource(zero),
+    new Map([[0, sum(timed)]]),
+  );
+  const ttftCounts =
+    dialect === 'sqlite' ? await countByBucket(db, ttftSource(spanBucket)) : undefined;
+  const ttft = await percentilesByBucket(db, dialect, ttftSource(spanBucket), ttftCounts);
+  const ttftOverall = await percentilesByBucket(
+    db,
+    dialect,
+    ttftSource(zero),
+    ttftCounts && new Map([[0, sum(ttftCounts)]]),
+  );
+
   const errorType = exceptionTypeSql(dialect, sql`s.events`);
   const typeRows = await sql<{ error_type: string; n: number }>`
     select coalesce(${errorType}, 'UNKNOWN') as error_type, count(*) as n
@@ -91,4 +111,10 @@ function series(request: DashboardRequest, rows: PercentileRows): PercentilePoin
   return request.buckets.map(
     (start) => byStart.get(start) ?? { bucket_start_ms: start, ...emptyPercentiles },
   );
+}
+
+function sum(counts: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const count of counts.values()) total += count;
+  return total;
 }
