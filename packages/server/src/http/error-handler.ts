@@ -22,12 +22,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
       // Another process held the write lock past busy_timeout: transient, so clients retry.
-      return reply
-        .status(503)
-        .send({
-          error_code: 'TEMPORARILY_UNAVAILABLE',
-          message: 'The database is busy; retry the request.',
-        });
+      return reply.status(503).send({
+        error_code: 'TEMPORARILY_UNAVAILABLE',
+        message: 'The database is busy; retry the request.',
+      });
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {
