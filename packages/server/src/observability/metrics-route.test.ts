@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedDashboardFixture } from '../dashboards/test-kit/dashboard-fixtures.js';
 import { openTestApp, type TestApp } from '../test-kit/test-app.js';
@@ -124,5 +125,24 @@ describe.each(testBackends())('GET /metrics on $name', (backend) => {
     expect(value(samples, 'cairn_traces', { status: 'OK' })).toBe(4);
     expect(value(samples, 'cairn_traces', { status: 'ERROR' })).toBe(3);
     expect(value(samples, 'cairn_traces', { status: 'IN_PROGRESS' })).toBe(1);
+  });
+
+  it('serves every metric the Grafana dashboard in deploy/grafana queries', async () => {
+    const dashboard = readFileSync(
+      new URL('../../../../deploy/grafana/cairn-dashboard.json', import.meta.url),
+      'utf8',
+    );
+    const exprs = [...dashboard.matchAll(/"expr": "((?:[^"\\]|\\.)*)"/g)].map((match) =>
+      JSON.parse(`"${match[1]}"`),
+    );
+    expect(exprs.length).toBeGreaterThan(10);
+    const { text } = await scrape();
+    const declared = new Set([...text.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]));
+    for (const expr of exprs) {
+      for (const [name] of expr.matchAll(/\b(cairn|process|nodejs)_\w+/g)) {
+        const base = name.replace(/_(bucket|count|sum)$/, '');
+        expect(declared.has(name) || declared.has(base), `${name} in ${expr}`).toBe(true);
+      }
+    }
   });
 });
