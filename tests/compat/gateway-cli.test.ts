@@ -147,11 +147,12 @@ describe('cairn gateway (built CLI)', () => {
     await expect
       .poll(
         async () =>
-          (
-            await openai.chat.completions
-              .create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] })
-              .catch((error: { status?: number }) => error)
-          )?.status,
+          await openai.chat.completions
+            .create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] })
+            .then(
+              () => 200,
+              (error: { status?: number }) => error.status,
+            ),
         {
           timeout: 5000,
         },
