@@ -25,12 +25,21 @@ budgets:
   - { scope: user, usd: 1000000, period: day }
 logging: { payloads: true }
 `;
-const config = parseGatewayConfig(yaml, { env: { KEY: 'sk-bench-key-0000000000' } });
+// CAIRN_BENCH_VARIANT=plain drops the policies and logging, to see what they cost.
+const variant = process.env.CAIRN_BENCH_VARIANT ?? 'full';
+const plainYaml = `routes:
+  - name: chat
+    route_type: llm/v1/chat
+    model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: $KEY, openai_api_base: ${upstream}/v1 } }
+`;
+const config = parseGatewayConfig(variant === 'full' ? yaml : plainYaml, {
+  env: { KEY: 'sk-bench-key-0000000000' },
+});
 const fetch = createNodeHttpFetch();
 const app = createGatewayApp(config, {
   createProvider: (model) => createProvider(model, { fetch }),
   state: new MemoryState(),
-  logSink: new HttpLogSink(upstream),
+  ...(variant === 'plain' ? {} : { logSink: new HttpLogSink(upstream) }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.send?.({ port: app.server.address().port });

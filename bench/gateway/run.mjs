@@ -1,6 +1,6 @@
 // Gateway bench: a zero-latency fake provider, a bare node:http keep-alive proxy (the floor) and
 // Cairn's gateway (routing, limits, budgets and trace logging on), measured A B A B on loopback.
-// Usage: node bench/gateway/run.mjs [--duration 10] [--rounds 2] [--no-build] [--json]
+// Usage: node bench/gateway/run.mjs [--duration 10] [--rounds 2] [--soak 600] [--no-build] [--json]
 import { execFileSync, fork } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     'no-build': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    soak: { type: 'string', default: '0' },
   },
 });
 const duration = Number(values.duration);
@@ -158,6 +159,17 @@ const results = { bare: [], cairn: [] };
 for (let round = 0; round < rounds; round++) {
   results.bare.push(await measure('bare', bare.port, bare.child));
   results.cairn.push(await measure('cairn', cairn.port, cairn.child));
+}
+// Optional soak: load Cairn for --soak seconds and sample its RSS, to see whether it grows.
+const soakSeconds = Number(values.soak);
+const soak = [];
+if (soakSeconds > 0) {
+  const loading = load(cairn.port, 64, soakSeconds);
+  for (let elapsed = 0; elapsed < soakSeconds; elapsed += 10) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(10, soakSeconds - elapsed) * 1000));
+    soak.push((await stats(cairn.child)).rss / 1e6);
+  }
+  await loading;
 }
 for (const { child } of [provider, bare, cairn]) child.removeAllListeners('exit').kill();
 
