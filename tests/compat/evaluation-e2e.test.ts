@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '@cairn/cli';
 import { Cairn, DatasetsClient, evaluate, openAiCompatibleChatModel } from '@cairn/sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -302,5 +305,59 @@ describe('evaluation end to end: two prompt variants, compare, gate', () => {
     expect(compare.exitCode).toBe(0);
     expect(compare.stdout).toMatch(/answer_correctness.*regressed/);
     expect(compare.stdout).toContain("I don't know");
+  });
+  it('runs a whole evaluation from eval.yaml with the CLI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-eval-run-'));
+    const previous = process.env.OPENAI_BASE_URL;
+    try {
+      writeFileSync(
+        join(dir, 'qa.jsonl'),
+        qa
+          .map(([question, answer]) => JSON.stringify({ inputs: question, targets: answer }))
+          .join('\n'),
+      );
+      writeFileSync(
+        join(dir, 'eval.yaml'),
+        [
+          'experiment: qa-e2e-cli',
+          'run_name: from-config',
+          'data: qa.jsonl',
+          'model_type: question-answering',
+          'model:',
+          '  endpoint: "openai:/answer-model"',
+          '  system: "Answer exactly."',
+          '  prompt: "Question: {{inputs}}"',
+          'metrics: [exact_match, answer_correctness]',
+          'judge: "openai:/judge-model"',
+          'concurrency: 4',
+        ].join('\n'),
+      );
+      process.env.OPENAI_BASE_URL = `${chat.url}/v1`;
+      const run = await runCairn([
+        'eval',
+        'run',
+        '--tracking-uri',
+        server.baseUrl,
+        '--config',
+        join(dir, 'eval.yaml'),
+        '--output',
+        'json',
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      const printed = JSON.parse(run.stdout) as Json;
+      expect(printed.metrics['exact_match/v1']).toBe(1);
+      expect(printed.metrics['answer_correctness/v1/mean']).toBe(5);
+      const { body } = await get('/api/2.0/mlflow/runs/get', { run_id: printed.run_id });
+      expect(body.run.info.run_name).toBe('from-config');
+      expect(body.run.inputs.dataset_inputs[0].dataset).toMatchObject({
+        name: 'qa.jsonl',
+        source_type: 'local',
+      });
+    } finally {
+      if (previous === undefined) delete process.env.OPENAI_BASE_URL;
+      else process.env.OPENAI_BASE_URL = previous;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
