@@ -7,36 +7,58 @@ const quantiles = [0.5, 0.95, 0.99] as const;
 /** Percentiles of one group key (a bucket key, or 0 for the whole range). */
 export type PercentileRows = Map<number, Percentiles>;
 
+/** Percentiles per bucket key and over the whole range. */
+export interface PercentileSeries {
+  byBucket: PercentileRows;
+  overall: Percentiles;
+}
+
 /**
- * Exact p50/p95/p99 of `v` per `bucket`, where `source` is a query selecting those two columns.
- * PostgreSQL has percentile_cont; SQLite has none, see `sqlitePercentiles`.
+ * Exact p50/p95/p99 of `v` per bucket and overall, where `source(bucket)` is a query selecting
+ * `bucket` (the given expression) and `v`. PostgreSQL computes both in one scan with
+ * percentile_cont over grouping sets; SQLite has no percentile function, see `sqlitePercentiles`.
  */
-export async function percentilesByBucket(
+export async function percentilesOf(
   db: Kysely<DatabaseSchema>,
   dialect: StorageDialect,
-  source: RawBuilder<unknown>,
+  source: (bucket: RawBuilder<number>) => RawBuilder<unknown>,
+  bucket: RawBuilder<number>,
   /** Rows per bucket key when the caller already counted them (SQLite then skips counting). */
   counts?: ReadonlyMap<number, number>,
-): Promise<PercentileRows> {
-  const result = new Map<number, Percentiles>();
+): Promise<PercentileSeries> {
   if (dialect === 'postgres') {
-    const rows = await sql<{ bucket: number; n: number; p50: number; p95: number; p99: number }>`
+    const rows = await sql<{
+      bucket: number | null;
+      n: number;
+      p50: number;
+      p95: number;
+      p99: number;
+    }>`
       select bucket, count(*)::int as n,
         percentile_cont(0.5) within group (order by v) as p50,
         percentile_cont(0.95) within group (order by v) as p95,
         percentile_cont(0.99) within group (order by v) as p99
-      from (${source}) x group by bucket`.execute(db);
+      from (${source(bucket)}) x group by grouping sets ((bucket), ())`.execute(db);
+    const byBucket = new Map<number, Percentiles>();
+    let overall = emptyPercentiles;
     for (const row of rows.rows) {
-      result.set(Number(row.bucket), {
+      const value = {
         count: Number(row.n),
         p50: Number(row.p50),
         p95: Number(row.p95),
         p99: Number(row.p99),
-      });
+      };
+      if (row.bucket === null) overall = value;
+      else byBucket.set(Number(row.bucket), value);
     }
-    return result;
+    return { byBucket, overall };
   }
-  return sqlitePercentiles(db, source, counts ?? (await countByBucket(db, source)));
+  const perBucket = counts ?? (await countByBucket(db, source(bucket)));
+  let total = 0;
+  for (const n of perBucket.values()) total += n;
+  const byBucket = await sqlitePercentiles(db, source(bucket), perBucket);
+  const overall = await sqlitePercentiles(db, source(sql<number>`0`), new Map([[0, total]]));
+  return { byBucket, overall: overall.get(0) ?? emptyPercentiles };
 }
 
 /** Rows of `source` per bucket key. */

@@ -1,14 +1,9 @@
 import type { PercentilePoint, PerformanceDashboard } from '@cairn/spec';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Storage } from '../storage/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { exceptionTypeSql, hasTtftSql, ttftSql } from './json-sql.js';
-import {
-  countByBucket,
-  emptyPercentiles,
-  type PercentileRows,
-  percentilesByBucket,
-} from './percentile-query.js';
+import { emptyPercentiles, type PercentileRows, percentilesOf } from './percentile-query.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
 import { spanScopeSql, traceScopeSql } from './trace-scope.js';
 
@@ -22,14 +17,13 @@ export async function performanceDashboard(
   const { db, dialect } = storage;
   const traceBucket = bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket);
   const finished = sql`${traceScopeSql(request)} and t.status <> 'IN_PROGRESS'`;
-  const latencySource = (bucket: typeof traceBucket) =>
+  const latencySource = (bucket: RawBuilder<number>) =>
     sql`select ${bucket} as bucket, t.execution_time_ms as v from trace_info t
       where ${finished} and t.execution_time_ms is not null`;
   const spanBucket = bucketKeySql(dialect, sql`(s.start_time_ns / 1000000)`, request.bucket);
-  const ttftSource = (bucket: typeof spanBucket) =>
+  const ttftSource = (bucket: RawBuilder<number>) =>
     sql`select ${bucket} as bucket, ${ttftSql(dialect, 's')} as v from spans s
       where ${spanScopeSql(request)} and ${hasTtftSql(dialect, 's')}`;
-  const zero = sql<number>`0`;
 
   // One scan counts traces, errors and timed traces per bucket; SQLite's percentiles reuse it.
   const errorRows = await sql<{ bucket: number; total: number; errors: number; timed: number }>`
@@ -38,22 +32,8 @@ export async function performanceDashboard(
       count(t.execution_time_ms) as timed
     from trace_info t where ${finished} group by 1`.execute(db);
   const timed = new Map(errorRows.rows.map((row) => [Number(row.bucket), Number(row.timed)]));
-  const latency = await percentilesByBucket(db, dialect, latencySource(traceBucket), timed);
-  const latencyOverall = await percentilesByBucket(
-    db,
-    dialect,
-    latencySource(zero),
-    new Map([[0, sum(timed)]]),
-  );
-  const ttftCounts =
-    dialect === 'sqlite' ? await countByBucket(db, ttftSource(spanBucket)) : undefined;
-  const ttft = await percentilesByBucket(db, dialect, ttftSource(spanBucket), ttftCounts);
-  const ttftOverall = await percentilesByBucket(
-    db,
-    dialect,
-    ttftSource(zero),
-    ttftCounts && new Map([[0, sum(ttftCounts)]]),
-  );
+  const latency = await percentilesOf(db, dialect, latencySource, traceBucket, timed);
+  const ttft = await percentilesOf(db, dialect, ttftSource, spanBucket);
 
   const errorType = exceptionTypeSql(dialect, sql`s.events`);
   const typeRows = await sql<{ error_type: string; n: number }>`
@@ -76,10 +56,7 @@ export async function performanceDashboard(
     end_ms: request.endMs,
     bucket: request.bucket,
     buckets: request.buckets,
-    latency: {
-      overall: latencyOverall.get(0) ?? emptyPercentiles,
-      series: series(request, latency),
-    },
+    latency: { overall: latency.overall, series: series(request, latency.byBucket) },
     errors: {
       total,
       errors,
@@ -98,7 +75,7 @@ export async function performanceDashboard(
         share: errors === 0 ? 0 : Number(row.n) / errors,
       })),
     },
-    ttft: { overall: ttftOverall.get(0) ?? emptyPercentiles, series: series(request, ttft) },
+    ttft: { overall: ttft.overall, series: series(request, ttft.byBucket) },
   };
 }
 
@@ -111,10 +88,4 @@ function series(request: DashboardRequest, rows: PercentileRows): PercentilePoin
   return request.buckets.map(
     (start) => byStart.get(start) ?? { bucket_start_ms: start, ...emptyPercentiles },
   );
-}
-
-function sum(counts: ReadonlyMap<number, number>): number {
-  let total = 0;
-  for (const count of counts.values()) total += count;
-  return total;
 }
