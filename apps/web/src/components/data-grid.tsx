@@ -1,6 +1,12 @@
-import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import {
+  type ColumnDef,
+  flexRender,
+  getCoreRowModel,
+  type Row as TableRow,
+  useReactTable,
+} from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, memo, type ReactNode, useRef, useState } from 'react';
 
 /** A column of the grid: TanStack column def plus a fixed width and an optional sort key. */
 export type GridColumn<Row> = ColumnDef<Row, unknown> & { size: number; sortKey?: string };
@@ -108,35 +114,85 @@ export function DataGrid<Row>({
         {virtualizer.getVirtualItems().map((item) => {
           const row = tableRows[item.index];
           if (!row) return null;
-          const classes = ['grid-row'];
-          if (selected?.has(row.id)) classes.push('selected');
-          if (item.index === focused) classes.push('focused');
           return (
-            <div
+            <GridRow
               key={row.id}
-              role="row"
-              aria-rowindex={item.index + 1}
-              aria-selected={selected?.has(row.id) ?? false}
-              className={classes.join(' ')}
-              data-testid="grid-row"
-              style={{ transform: `translateY(${item.start}px)`, height: rowHeight, width }}
-              onClick={() => setFocused(item.index)}
-              onDoubleClick={() => onOpen?.(row.original)}
-            >
-              {row.getVisibleCells().map((cell) => (
-                <div
-                  key={cell.id}
-                  role="gridcell"
-                  className="grid-cell"
-                  style={{ width: (cell.column.columnDef as GridColumn<Row>).size }}
-                >
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </div>
-              ))}
-            </div>
+              row={row}
+              index={item.index}
+              start={item.start}
+              width={width}
+              selected={selected?.has(row.id) ?? false}
+              focused={item.index === focused}
+              onFocus={setFocused}
+              onOpen={onOpen}
+              columns={columns}
+            />
           );
         })}
       </div>
     </div>
   );
 }
+
+/**
+ * One row; memoised so scrolling only renders rows that come into view (a row's cells depend on
+ * its data, selection and focus, which do not change while scrolling).
+ */
+const GridRow = memo(function GridRow<Row>({
+  row,
+  index,
+  start,
+  width,
+  selected,
+  focused,
+  onFocus,
+  onOpen,
+}: {
+  row: TableRow<Row>;
+  index: number;
+  start: number;
+  width: number;
+  selected: boolean;
+  focused: boolean;
+  onFocus: (index: number) => void;
+  onOpen?: (row: Row) => void;
+  /** Not read: a new column set must re-render memoised rows. */
+  columns: unknown;
+}) {
+  const classes = ['grid-row'];
+  if (selected) classes.push('selected');
+  if (focused) classes.push('focused');
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={selected}
+      className={classes.join(' ')}
+      data-testid="grid-row"
+      style={{ transform: `translateY(${start}px)`, height: rowHeight, width }}
+      onClick={() => onFocus(index)}
+      onDoubleClick={() => onOpen?.(row.original)}
+    >
+      {row.getVisibleCells().map((cell) => (
+        <div
+          key={cell.id}
+          role="gridcell"
+          className="grid-cell"
+          style={{ width: (cell.column.columnDef as GridColumn<Row>).size }}
+        >
+          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </div>
+      ))}
+    </div>
+  );
+}) as <Row>(props: {
+  row: TableRow<Row>;
+  index: number;
+  start: number;
+  width: number;
+  selected: boolean;
+  focused: boolean;
+  onFocus: (index: number) => void;
+  onOpen?: (row: Row) => void;
+  columns: unknown;
+}) => ReactNode;

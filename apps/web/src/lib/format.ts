@@ -35,3 +35,11 @@ export function formatBytes(bytes: number | undefined): string {
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
+
+/** Compact local time for dense tables: 2026-11-26 14:05. */
+export function formatShortTime(ms: number | undefined | null): string {
+  if (!ms) return '—';
+  const date = new Date(ms);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}

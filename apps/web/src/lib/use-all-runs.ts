@@ -41,7 +41,7 @@ export function useAllRuns(request: {
         rows = rows.concat(page.runs.map(toRow));
         pageToken = page.nextPageToken;
         setState({ rows, complete: !pageToken || rows.length >= maxRuns });
-        pageSize = 5000;
+        pageSize = 2000;
       } while (pageToken && rows.length < maxRuns);
     })().catch((error: unknown) => current && setState({ error, complete: true }));
     return () => {

@@ -6,7 +6,7 @@ import { ExperimentHeader } from '../components/experiment-tabs';
 import { FilterBox } from '../components/filter-box';
 import { PromptDialog } from '../components/modal';
 import { Empty, ErrorState, Loading } from '../components/states';
-import { formatDuration, formatNumber, formatTime } from '../lib/format';
+import { formatDuration, formatNumber, formatShortTime } from '../lib/format';
 import { keysOf, type RunRow } from '../lib/runs';
 import { useAllRuns } from '../lib/use-all-runs';
 
@@ -264,9 +264,9 @@ function buildColumns(
     {
       id: 'start',
       header: 'Created',
-      size: 190,
+      size: 150,
       sortKey: 'attributes.start_time',
-      cell: ({ row }) => formatTime(row.original.run.info.start_time),
+      cell: ({ row }) => formatShortTime(row.original.run.info.start_time),
     },
     {
       id: 'duration',

@@ -12,6 +12,9 @@ import { getTrace, sessionKey, spanPage, userKey } from '../lib/traces';
 import { useApi } from '../lib/use-api';
 import { StatusBadge } from './runs-page';
 
+/** Spans loaded without asking; bigger traces page on with "Load more spans". */
+const autoLoadSpans = 20_000;
+
 /** One trace: roll-ups, span tree with waterfall, span details and feedback; spans load in pages. */
 export default function TracePage() {
   const { traceId = '' } = useParams();
@@ -31,7 +34,8 @@ export default function TracePage() {
   const loadPage = useCallback(
     (pageToken?: string) => {
       setSpans((previous) => ({ ...previous, loading: true }));
-      spanPage(traceId, pageToken).then(
+      // A small first page shows the trace at once; later pages are larger.
+      spanPage(traceId, pageToken, pageToken ? 2000 : 500).then(
         (page) =>
           setSpans((previous) => ({
             list: pageToken ? [...previous.list, ...page.spans] : page.spans,
@@ -44,6 +48,11 @@ export default function TracePage() {
     [traceId],
   );
   useEffect(() => loadPage(), [loadPage]);
+  // Keep paging in the background up to a size a browser handles well; past it, on request.
+  useEffect(() => {
+    if (spans.next && !spans.loading && !spans.error && spans.list.length < autoLoadSpans)
+      loadPage(spans.next);
+  }, [spans, loadPage]);
 
   const rows = useMemo(() => visibleRows(spans.list, collapsed), [spans.list, collapsed]);
   const bounds = useMemo(() => {
