@@ -23,8 +23,15 @@ export async function percentilesOf(
   dialect: StorageDialect,
   source: (bucket: RawBuilder<number>) => RawBuilder<unknown>,
   bucket: RawBuilder<number>,
-  /** Rows per bucket key when the caller already counted them (SQLite then skips counting). */
-  counts?: ReadonlyMap<number, number>,
+  options: {
+    /** Rows per bucket key when the caller already counted them (SQLite then skips counting). */
+    counts?: ReadonlyMap<number, number>;
+    /**
+     * SQLite: rank the overall values through a histogram (cheaper when values repeat). Not for
+     * sources whose `v` is an indexed expression: grouping by it re-evaluates it per row.
+     */
+    histogram?: boolean;
+  } = {},
 ): Promise<PercentileSeries> {
   if (dialect === 'postgres') {
     const rows = await sql<{
@@ -53,11 +60,16 @@ export async function percentilesOf(
     }
     return { byBucket, overall };
   }
-  const perBucket = counts ?? (await countByBucket(db, source(bucket)));
+  const perBucket = options.counts ?? (await countByBucket(db, source(bucket)));
   let total = 0;
   for (const n of perBucket.values()) total += n;
-  const byBucket = await sqlitePercentiles(db, source(bucket), perBucket);
-  const overall = await sqlitePercentiles(db, source(sql<number>`0`), new Map([[0, total]]));
+  const byBucket = await sqlitePercentiles(db, source(bucket), perBucket, false);
+  const overall = await sqlitePercentiles(
+    db,
+    source(sql<number>`0`),
+    new Map([[0, total]]),
+    options.histogram === true,
+  );
   return { byBucket, overall: overall.get(0) ?? emptyPercentiles };
 }
 
@@ -81,6 +93,7 @@ async function sqlitePercentiles(
   db: Kysely<DatabaseSchema>,
   source: RawBuilder<unknown>,
   counts: ReadonlyMap<number, number>,
+  histogram: boolean,
 ): Promise<PercentileRows> {
   const plans: {
     bucket: number;
@@ -106,11 +119,9 @@ async function sqlitePercentiles(
   }
   const result = new Map<number, Percentiles>();
   if (positions.size === 0) return result;
-  const picked = await sql<{ position: number; v: number }>`
-    select position, v from (
-      select v, row_number() over (order by bucket, v) as position from (${source}) x
-    ) ranked where position in (${sql.join([...positions])})`.execute(db);
-  const values = new Map(picked.rows.map((row) => [Number(row.position), Number(row.v)]));
+  const values = histogram
+    ? await pickFromHistogram(db, source, positions)
+    : await pickRows(db, source, positions);
   for (const plan of plans) {
     const [p50, p95, p99] = plan.ranks.map(({ low, high, rank }) => {
       const lowValue = values.get(low) ?? Number.NaN;
@@ -120,6 +131,49 @@ async function sqlitePercentiles(
     result.set(plan.bucket, { count: plan.n, p50, p95, p99 });
   }
   return result;
+}
+
+/** The values at 1-based `positions` of `source` sorted by (bucket, v): one sort, numbered. */
+async function pickRows(
+  db: Kysely<DatabaseSchema>,
+  source: RawBuilder<unknown>,
+  positions: ReadonlySet<number>,
+): Promise<Map<number, number>> {
+  const picked = await sql<{ position: number; v: number }>`
+    select position, v from (
+      select v, row_number() over (order by bucket, v) as position from (${source}) x
+    ) ranked where position in (${sql.join([...positions])})`.execute(db);
+  return new Map(picked.rows.map((row) => [Number(row.position), Number(row.v)]));
+}
+
+/**
+ * The same for one bucket, through a histogram: rows grouped by value with running counts, so
+ * repeated values (latencies in whole milliseconds) are ranked once. A position p falls in the
+ * value whose running count first reaches p.
+ */
+async function pickFromHistogram(
+  db: Kysely<DatabaseSchema>,
+  source: RawBuilder<unknown>,
+  positions: ReadonlySet<number>,
+): Promise<Map<number, number>> {
+  const wanted = [...positions];
+  const rows = await sql<{ v: number; below: number; upto: number }>`
+    select v, upto - c as below, upto from (
+      select v, c, sum(c) over (order by v rows unbounded preceding) as upto
+      from (select v, count(*) as c from (${source}) x group by v) histogram
+    ) running
+    where ${sql.join(
+      wanted.map((position) => sql`(upto - c < ${position} and upto >= ${position})`),
+      sql` or `,
+    )}`.execute(db);
+  const values = new Map<number, number>();
+  for (const position of wanted) {
+    const row = rows.rows.find(
+      (entry) => Number(entry.below) < position && Number(entry.upto) >= position,
+    );
+    if (row) values.set(position, Number(row.v));
+  }
+  return values;
 }
 
 /** Percentiles of a bucket that had no rows. */

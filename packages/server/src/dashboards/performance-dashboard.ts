@@ -32,7 +32,10 @@ export async function performanceDashboard(
       count(t.execution_time_ms) as timed
     from trace_info t where ${finished} group by 1`.execute(db);
   const timed = new Map(errorRows.rows.map((row) => [Number(row.bucket), Number(row.timed)]));
-  const latency = await percentilesOf(db, dialect, latencySource, traceBucket, timed);
+  const latency = await percentilesOf(db, dialect, latencySource, traceBucket, {
+    counts: timed,
+    histogram: true,
+  });
   const ttft = await percentilesOf(db, dialect, ttftSource, spanBucket);
 
   const errorType = exceptionTypeSql(dialect, sql`s.events`);

@@ -1,5 +1,5 @@
 import type { UsageDashboard } from '@cairn/spec';
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Storage } from '../storage/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { groupSource } from './group-by.js';
@@ -24,17 +24,28 @@ export async function usageDashboard(
 ): Promise<UsageDashboard> {
   const { db, dialect } = storage;
   const scope = traceScopeSql(request);
-  const activity = (bucket: RawBuilder<number>) => sql<ActivityRow & { bucket: number }>`
-    select ${bucket} as bucket, count(*) as requests,
-      count(distinct mu.value) as users, count(distinct ms.value) as sessions
-    from trace_info t
-      left join trace_request_metadata mu on mu.request_id = t.request_id and mu.key = ${userKey}
-      left join trace_request_metadata ms on ms.request_id = t.request_id and ms.key = ${sessionKey}
-    where ${scope} group by 1`;
-  const perBucket = await activity(
-    bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket),
-  ).execute(db);
-  const overall = await activity(sql<number>`0`).execute(db);
+  // One join of each trace to its user and session, aggregated per bucket and overall.
+  const covering =
+    dialect === 'sqlite' ? sql`indexed by trace_request_metadata_covering_idx` : sql``;
+  const activity = await sql<ActivityRow & { bucket: number | null }>`
+    with joined as materialized (
+      select ${bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket)} as bucket,
+        mu.value as user_value, ms.value as session_value
+      from trace_info t
+        left join trace_request_metadata mu ${covering}
+          on mu.request_id = t.request_id and mu.key = ${userKey}
+        left join trace_request_metadata ms ${covering}
+          on ms.request_id = t.request_id and ms.key = ${sessionKey}
+      where ${scope})
+    select bucket, count(*) as requests, count(distinct user_value) as users,
+      count(distinct session_value) as sessions
+    from joined group by bucket
+    union all
+    select null, count(*), count(distinct user_value), count(distinct session_value) from joined`.execute(
+    db,
+  );
+  const perBucket = activity.rows.filter((row) => row.bucket !== null);
+  const overall = activity.rows.find((row) => row.bucket === null);
 
   const queries = await sql<{ query: string; n: number; last_ms: number }>`
     select substr(t.request_preview, 1, ${sql.lit(queryPreviewChars)}) as query, count(*) as n,
@@ -59,15 +70,14 @@ export async function usageDashboard(
   }
 
   const byStart = new Map(
-    perBucket.rows.map((row) => [bucketKeyToStart(row.bucket, request.bucket), counts(row)]),
+    perBucket.map((row) => [bucketKeyToStart(row.bucket ?? 0, request.bucket), counts(row)]),
   );
-  const total = overall.rows[0];
   return {
     start_ms: request.startMs,
     end_ms: request.endMs,
     bucket: request.bucket,
     buckets: request.buckets,
-    totals: total ? counts(total) : { requests: 0, users: 0, sessions: 0 },
+    totals: overall ? counts(overall) : { requests: 0, users: 0, sessions: 0 },
     series: request.buckets.map((start) => ({
       bucket_start_ms: start,
       ...(byStart.get(start) ?? { requests: 0, users: 0, sessions: 0 }),

@@ -51,6 +51,13 @@ export function dashboardsMigration(dialect: StorageDialect): Migration {
         await sql`create index spans_llm_start_idx on spans (start_time_ns, trace_id)
           where span_type in ('CHAT_MODEL', 'LLM')`.execute(db);
       }
+      // A trace's user, session and route as an index-only read (usage names it: SQLite's planner
+      // would otherwise pick the primary key and read each row for its value).
+      await db.schema
+        .createIndex('trace_request_metadata_covering_idx')
+        .on('trace_request_metadata')
+        .columns(['request_id', 'key', 'value'])
+        .execute();
       await db.schema
         .createIndex('assessments_time_idx')
         .on('assessments')
