@@ -90,6 +90,52 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await shoot('02-runs-filtered');
   });
 
+  it('selects runs with the keyboard, tags, deletes and restores them in bulk', async () => {
+    await open(`/experiments/${scenario.experimentId}/runs`);
+    await page.getByText('eval-candidate', { exact: true }).waitFor();
+    await page.getByRole('grid').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await page.getByText('2 selected').waitFor();
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByLabel('Tag as key=value').fill('reviewed=yes');
+    await page.getByRole('dialog').getByRole('button', { name: 'Add tag' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const [candidate] = scenario.evalRunIds.slice(1);
+    const run = await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${candidate}`).then(
+      (response) => response.json(),
+    );
+    expect(run.run.data.tags).toContainEqual({ key: 'reviewed', value: 'yes' });
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByTestId('run-count')
+      .filter({ hasText: /^13 runs/ })
+      .waitFor();
+    await page.getByLabel('Lifecycle').selectOption('DELETED_ONLY');
+    await page
+      .getByTestId('run-count')
+      .filter({ hasText: /^2 runs/ })
+      .waitFor();
+    await page.getByLabel('Select all runs').check();
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await page
+      .getByTestId('run-count')
+      .filter({ hasText: /^0 runs|^$/ })
+      .or(page.getByText('No runs yet'))
+      .first()
+      .waitFor();
+    await page.getByLabel('Lifecycle').selectOption('ACTIVE_ONLY');
+    await page
+      .getByTestId('run-count')
+      .filter({ hasText: /^15 runs/ })
+      .waitFor();
+    await page.getByRole('grid').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /eval-baseline/ }).waitFor();
+  });
+
   it("opens a run's metric charts and artifacts", async () => {
     await open(`/runs/${scenario.runIds[3]}?tab=metrics`);
     await page.getByText('accuracy', { exact: true }).waitFor();
