@@ -103,9 +103,9 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Add tag' }).click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     const [candidate] = scenario.evalRunIds.slice(1);
-    const run = await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${candidate}`).then(
+    const run = (await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${candidate}`).then(
       (response) => response.json(),
-    );
+    )) as { run: { data: { tags: { key: string; value: string }[] } } };
     expect(run.run.data.tags).toContainEqual({ key: 'reviewed', value: 'yes' });
     await page.getByRole('button', { name: 'Delete' }).click();
     await page
