@@ -3,7 +3,6 @@
 // and one combined rate limit and budget across two gateway instances sharing the local Redis.
 import {
   createGatewayApp,
-  createNodeHttpFetch,
   createProvider,
   type GatewayApp,
   MemoryLogSink,
@@ -59,7 +58,13 @@ async function startGateway(yaml: string, options: { redisPrefix?: string } = {}
     keys,
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  running.push({ app, close: async () => (await app.close(), await state.close()) });
+  running.push({
+    app,
+    close: async () => {
+      await app.close();
+      await state.close();
+    },
+  });
   const client = (apiKey = 'unused') =>
     new OpenAI({ baseURL: `${address}/v1`, apiKey, maxRetries: 0 });
   return { app, sink, keys, client };
@@ -220,8 +225,8 @@ routes:
     }
 
     // Each call costs $1 (10 prompt tokens at $100,000 per million); the day's budget is $2.
-    // Spend is charged just after each answer (off the request path), so let it land.
-    const settled = () => new Promise((resolve) => setTimeout(resolve, 100));
+    // Spend is charged just after each answer (off the request path); wait until it has landed.
+    const settled = () => Promise.all([first.app.gateway.settled(), second.app.gateway.settled()]);
     await ask(0, 'budgeted');
     await settled();
     await ask(1, 'budgeted');

@@ -18,6 +18,8 @@ export interface CallState {
   record: GatewayLogRecord;
   outcome: RoutingOutcome;
   finish(record: GatewayLogRecord): void;
+  /** Keeps work that outlives the response (spend charging) until the gateway is idle. */
+  track(work: Promise<unknown>): void;
   alerts?: BudgetAlertSink;
   cacheKey?: string;
   cacheStatus?: 'hit' | 'miss' | 'bypass';

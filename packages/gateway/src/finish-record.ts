@@ -37,9 +37,7 @@ export function finishRecord(
   const cost = record.cache_hit || error ? 0 : costFor(state, promptTokens, completionTokens);
   if (cost !== undefined) record.cost_usd = cost;
   if (state.plan && !record.cache_hit && !error) {
-    void state.plan
-      .settle(state.sharedState, record.total_tokens, cost ?? 0, state.alerts)
-      .catch(() => undefined);
+    state.track(state.plan.settle(state.sharedState, record.total_tokens, cost ?? 0, state.alerts));
   }
   const logging = state.gateway.logging;
   if (logging.payloads) {

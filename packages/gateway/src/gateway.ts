@@ -147,6 +147,7 @@ export class Gateway {
       record,
       outcome: { retries: 0, fallbacks: 0, upstreamMs: 0 },
       finish: (finished) => this.logQueue?.push(finished),
+      track: (work) => this.track(work),
     };
     const kind = call.kind;
     const stream = record.stream;
@@ -257,8 +258,21 @@ export class Gateway {
     return record;
   }
 
-  /** Flushes logs and stops. Shared state is the caller's to close. */
+  private readonly pending = new Set<Promise<unknown>>();
+
+  private track(work: Promise<unknown>): void {
+    const settled = work.catch(() => undefined).finally(() => this.pending.delete(settled));
+    this.pending.add(settled);
+  }
+
+  /** Resolves once spend and token charges of finished calls have reached the shared state. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
+
+  /** Waits for pending charges, flushes logs and stops. Shared state is the caller's to close. */
   async close(): Promise<void> {
+    await this.settled();
     await this.logQueue?.close();
   }
 }

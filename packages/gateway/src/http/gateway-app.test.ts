@@ -261,7 +261,6 @@ describe('gateway app: policies', () => {
         headers,
       });
     expect((await ask()).headers['x-cairn-cache']).toBe('miss');
-    await new Promise((resolve) => setTimeout(resolve, 10));
     const hit = await ask();
     expect(hit.headers['x-cairn-cache']).toBe('hit');
     expect(hit.json().choices[0].message.content).toBe('hello from upstream');
@@ -269,7 +268,6 @@ describe('gateway app: policies', () => {
     expect((await ask({ 'cache-control': 'no-cache' })).headers['x-cairn-cache']).toBe('bypass');
     expect(fake.received).toHaveLength(2);
     const first = await ask({}, { stream: true });
-    await new Promise((resolve) => setTimeout(resolve, 10));
     const replay = await ask({}, { stream: true });
     expect(replay.headers['x-cairn-cache']).toBe('hit');
     expect(replay.body).toBe(first.body);
@@ -379,7 +377,8 @@ describe("gateway app: MLflow's API and reloads", () => {
       url: '/v1/chat/completions',
       payload: chat('chat'),
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Reload only once the call is in flight upstream.
+    await expect.poll(() => fake.received.length).toBe(1);
     const renamed = yaml().replace('- name: chat\n', '- name: chat-v2\n');
     app.gateway.reload(parseGatewayConfig(renamed, { env: { KEY: providerKey } }));
     expect((await inFlight).json().choices[0].message.content).toBe('slow old');

@@ -33,8 +33,7 @@ describe('LogQueue', () => {
     );
     for (let index = 0; index < 7; index++) queue.push(record(index));
     expect(sink.records).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(batches[0]).toBe(3);
+    await expect.poll(() => batches[0]).toBe(3);
     await queue.close();
     expect(sink.records.map((item) => item.request_id)).toEqual([
       'r0',

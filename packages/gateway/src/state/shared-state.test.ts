@@ -47,9 +47,9 @@ describe.each(backends)('SharedState (%s)', (_name, open) => {
 
   it('caches values with a TTL', async () => {
     const shared = await state();
-    await shared.cacheSet('k', 'v', 40);
+    await shared.cacheSet('k', 'v', 400);
     expect(await shared.cacheGet('k')).toBe('v');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 450));
     expect(await shared.cacheGet('k')).toBeUndefined();
   });
 
