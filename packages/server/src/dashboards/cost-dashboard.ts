@@ -32,25 +32,34 @@ export async function costDashboard(
     select ${bucket} as bucket, ${sums('t')} from trace_info t where ${scope} group by 1`.execute(
     db,
   );
-  const source = groupSource(groupBy);
+  const source = groupSource(groupBy, dialect);
   const groupRows = await sql<TotalsRow & { key: string | null }>`
     select ${source.key} as key, ${sums(source.valueAlias)} from ${source.from}
     where ${scope} group by 1 order by 2 desc, 1 asc nulls last limit ${maxGroups}`.execute(db);
 
   const top = groupRows.rows.slice(0, maxGroupSeries).map((row) => row.key);
   const named = top.filter((key): key is string => key !== null);
-  const keyFilter: RawBuilder<unknown>[] = [];
-  if (named.length > 0) keyFilter.push(sql`${source.key} in (${sql.join(named)})`);
-  if (top.includes(null)) keyFilter.push(sql`${source.key} is null`);
-  const groupSeriesRows =
-    keyFilter.length === 0
-      ? []
-      : (
-          await sql<{ key: string | null; bucket: number; cost: number }>`
-            select ${source.key} as key, ${bucket} as bucket, sum(${sql.ref(`${source.valueAlias}.cost`)}) as cost
-            from ${source.from} where ${scope} and (${sql.join(keyFilter, sql` or `)})
-            group by 1, 2`.execute(db)
-        ).rows;
+  const value = sql.ref(`${source.valueAlias}.cost`);
+  const groupSeriesRows: { key: string | null; bucket: number; cost: number }[] = [];
+  // Reading from the key's index pays a row lookup per trace: worth it for a small share only.
+  const namedTraces = groupRows.rows
+    .filter((row) => row.key !== null && named.includes(row.key))
+    .reduce((sum, row) => sum + Number(row.traces), 0);
+  const allTraces = seriesRows.rows.reduce((sum, row) => sum + Number(row.traces), 0);
+  const namedFew = namedTraces * 4 <= allTraces;
+  if (named.length > 0) {
+    const rows = await sql<{ key: string; bucket: number; cost: number }>`
+      select ${source.key} as key, ${bucket} as bucket, sum(${value}) as cost
+      from ${namedFew && source.namedFrom ? source.namedFrom : source.from}
+      where ${scope} and ${source.key} in (${sql.join(named)}) group by 1, 2`.execute(db);
+    groupSeriesRows.push(...rows.rows);
+  }
+  if (top.includes(null)) {
+    const rows = await sql<{ bucket: number; cost: number }>`
+      select ${bucket} as bucket, sum(${value}) as cost from ${source.from}
+      where ${scope} and ${source.key} is null group by 1`.execute(db);
+    groupSeriesRows.push(...rows.rows.map((row) => ({ ...row, key: null })));
+  }
 
   // Daily spend for the forecast: same filters, from the earlier of fit start and month start.
   const window = forecastWindow(request.startMs, request.endMs);

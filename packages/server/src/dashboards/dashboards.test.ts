@@ -316,3 +316,44 @@ describe.each(testBackends())('dashboards on $name', (backend) => {
 function round(value: number): number {
   return Math.round(value * 1e9) / 1e9;
 }
+
+describe.each(testBackends())('cost group series over many keys on $name', (backend) => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await openTestApp(backend, { clock: () => day0 + 10 * day });
+    for (let index = 0; index < 60; index++) {
+      const id = `tr-many-${index}`;
+      await test.storage.db
+        .insertInto('trace_info')
+        .values({
+          request_id: id,
+          experiment_id: 0,
+          timestamp_ms: day0 + (index % 2) * day + index,
+          execution_time_ms: 10,
+          status: 'OK',
+          cost: index,
+        })
+        .execute();
+      await test.storage.db
+        .insertInto('trace_request_metadata')
+        .values({ request_id: id, key: 'mlflow.trace.user', value: `u${index}` })
+        .execute();
+    }
+  });
+  afterAll(() => test.close());
+
+  it('reads the top ten keys from the key index when they are a small share of traces', async () => {
+    const response = await test.call('GET', '/api/2.0/cairn/dashboards/cost', {
+      ...range,
+      group_by: 'user',
+    });
+    const body = response.body as unknown as CostDashboard;
+    expect(body.groups).toHaveLength(50);
+    expect(body.groups[0]).toMatchObject({ key: 'u59', cost: 59, traces: 1 });
+    expect(body.group_series.map((entry) => entry.key)).toEqual(
+      Array.from({ length: 10 }, (_, index) => `u${59 - index}`),
+    );
+    expect(body.group_series[0]!.cost).toEqual([0, 59, 0]);
+    expect(body.group_series[1]!.cost).toEqual([58, 0, 0]);
+  });
+});

@@ -1,5 +1,6 @@
 import { gatewayRouteMetadataKey } from '@cairn/spec';
 import { type RawBuilder, sql } from 'kysely';
+import type { StorageDialect } from '../storage/index.js';
 import type { GroupBy } from './dashboard-request.js';
 import { sessionKey, userKey } from './trace-scope.js';
 
@@ -14,14 +15,24 @@ export interface GroupSource {
   key: RawBuilder<string | null>;
   /** Alias whose cost and token columns are summed (`u` or `t`). */
   valueAlias: 'u' | 't';
+  /**
+   * For key-table groupings: a FROM clause reading only traces that have the key, driven from the
+   * key's (key, value) index, for queries asking about a few named keys.
+   */
+  namedFrom?: RawBuilder<unknown>;
 }
 
 /** The group source for `groupBy`. */
-export function groupSource(groupBy: GroupBy): GroupSource {
+export function groupSource(groupBy: GroupBy, dialect: StorageDialect): GroupSource {
   switch (groupBy.kind) {
     case 'model':
       return {
-        from: sql`trace_usage u join trace_info t on t.request_id = u.request_id`,
+        // SQLite's CROSS JOIN keeps this order: scan the traces in range from their covering
+        // index, then look up each one's usage rows, rather than read every usage row's trace.
+        from:
+          dialect === 'sqlite'
+            ? sql`trace_info t cross join trace_usage u on u.request_id = t.request_id`
+            : sql`trace_info t join trace_usage u on u.request_id = t.request_id`,
         key: sql`u.model`,
         valueAlias: 'u',
       };
@@ -32,18 +43,32 @@ export function groupSource(groupBy: GroupBy): GroupSource {
         valueAlias: 't',
       };
     case 'tag':
-      return keyed(sql`trace_tags`, groupBy.key);
+      return keyed(sql`trace_tags g`, sql`trace_tags g`, groupBy.key, dialect);
     default:
-      return keyed(sql`trace_request_metadata`, metadataKeys[groupBy.kind]);
+      return keyed(
+        dialect === 'sqlite'
+          ? sql`trace_request_metadata g indexed by trace_request_metadata_covering_idx`
+          : sql`trace_request_metadata g`,
+        sql`trace_request_metadata g`,
+        metadataKeys[groupBy.kind],
+        dialect,
+      );
   }
 }
 
 const metadataKeys = { user: userKey, session: sessionKey, route: gatewayRouteMetadataKey };
 
-function keyed(table: RawBuilder<unknown>, key: string): GroupSource {
+function keyed(
+  table: RawBuilder<unknown>,
+  byValue: RawBuilder<unknown>,
+  key: string,
+  dialect: StorageDialect,
+): GroupSource {
+  const join = dialect === 'sqlite' ? sql`cross join` : sql`join`;
   return {
-    from: sql`trace_info t left join ${table} g on g.request_id = t.request_id and g.key = ${key}`,
+    from: sql`trace_info t left join ${table} on g.request_id = t.request_id and g.key = ${key}`,
     key: sql`g.value`,
     valueAlias: 't',
+    namedFrom: sql`${byValue} ${join} trace_info t on t.request_id = g.request_id and g.key = ${key}`,
   };
 }

@@ -62,7 +62,7 @@ export async function usageDashboard(
 
   let groups: UsageDashboard['groups'] = [];
   if (request.groupBy) {
-    const source = groupSource(request.groupBy);
+    const source = groupSource(request.groupBy, dialect);
     const rows = await sql<{ key: string | null; n: number }>`
       select ${source.key} as key, count(*) as n from ${source.from} where ${scope}
       group by 1 order by 2 desc, 1 asc nulls last limit ${maxGroups}`.execute(db);
