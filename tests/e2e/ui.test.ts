@@ -117,7 +117,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
       .getByTestId('run-count')
       .filter({ hasText: /^2 runs/ })
       .waitFor();
-    await page.getByLabel('Select all runs').check();
+    await page.getByLabel('Select all runs').click();
     await page.getByRole('button', { name: 'Restore' }).click();
     await page
       .getByTestId('run-count')
@@ -141,7 +141,8 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await page.getByText('accuracy', { exact: true }).waitFor();
     await page.locator('[data-testid=chart] canvas').first().waitFor();
     expect(await page.locator('[data-testid=chart] canvas').count()).toBe(2);
-    await page.getByLabel('Log scale').check();
+    await page.getByLabel('Log scale').click();
+    await page.waitForURL(/log=1/);
     await shoot('03-run-metrics');
     await open(`/runs/${scenario.llmRunId}?tab=artifacts&artifact=notes/table.csv`);
     await page.getByRole('cell', { name: 'capital, France' }).waitFor();
@@ -254,7 +255,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await open(`/evaluations?experiment=${scenario.experimentId}&a=${a}&b=${b}`);
     await page.getByTestId('eval-table').waitFor();
     expect(await page.getByTestId('eval-row').count()).toBe(4);
-    await page.getByLabel('Failures only').check();
+    await page.getByLabel('Failures only').click();
     await waitForCount('eval-row', 2);
     const first = page.getByTestId('eval-row').filter({ hasText: 'What is 2+2?' });
     expect(await first.textContent()).toContain('+1');

@@ -69,3 +69,22 @@ export async function logFeedback(
     },
   });
 }
+
+/**
+ * Makes a request/response preview readable: a JSON string loses its quotes and an object with
+ * one text field shows that text; anything else stays as it was stored.
+ */
+export function previewText(preview: string | undefined): string {
+  if (!preview) return '—';
+  try {
+    const value: unknown = JSON.parse(preview);
+    if (typeof value === 'string') return value;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const texts = Object.values(value).filter((item) => typeof item === 'string');
+      if (texts.length === 1 && Object.keys(value).length === 1) return texts[0] as string;
+    }
+  } catch {
+    // Previews are often cut mid-JSON; show them as they are.
+  }
+  return preview;
+}

@@ -3,7 +3,7 @@ import { api, cairn } from '../api/client';
 import { ExperimentHeader } from '../components/experiment-tabs';
 import { Async, Empty } from '../components/states';
 import { formatCost, formatNumber, formatTime } from '../lib/format';
-import { quote, searchTraces, sessionKey, userKey } from '../lib/traces';
+import { previewText, quote, searchTraces, sessionKey, userKey } from '../lib/traces';
 import { useApi } from '../lib/use-api';
 
 interface Session {
@@ -125,11 +125,11 @@ function Conversation({ experimentId, session }: { experimentId: string; session
               </div>
               <div className="bubble user">
                 <div className="role">user</div>
-                {trace.request_preview ?? '—'}
+                {previewText(trace.request_preview)}
               </div>
               <div className="bubble">
                 <div className="role">assistant</div>
-                {trace.response_preview ?? '—'}
+                {previewText(trace.response_preview)}
               </div>
             </div>
           ))}

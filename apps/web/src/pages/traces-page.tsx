@@ -4,7 +4,7 @@ import type { Trace } from '../api/types';
 import { ExperimentHeader } from '../components/experiment-tabs';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { formatCost, formatDuration, formatNumber, formatTime } from '../lib/format';
-import { quote, searchTraces, sessionKey, userKey } from '../lib/traces';
+import { previewText, quote, searchTraces, sessionKey, userKey } from '../lib/traces';
 import { StatusBadge } from './runs-page';
 
 const ranges: Record<string, number> = {
@@ -206,7 +206,7 @@ export default function TracesPage() {
                       whiteSpace: 'nowrap',
                     }}
                   >
-                    {trace.request_preview ?? ''}
+                    {previewText(trace.request_preview)}
                   </td>
                   <td>
                     <StatusBadge status={trace.state} />
