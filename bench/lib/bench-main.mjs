@@ -53,15 +53,15 @@ export async function runOnBackends(label, benchmark, options) {
     try {
       server = await startCairnServer(backend);
       process.stderr.write(`[${label} on ${kind}] server pid ${server.pid} at ${server.baseUrl}\n`);
-      const idleRssMb = server.idleRssMb;
+      const { idleRssMb, launcherRssMb } = server;
       const results = await benchmark(server, { ...options, backend: kind });
       const memory = await server.stop();
       server = undefined;
       for (const result of results) rows.push({ backend: kind, ...result });
       rows.push({
         backend: kind,
-        name: `${label}: server RSS peak (VmHWM; idle)`,
-        measured: `${memory.peakRssMb.toFixed(0)} MB (${memory.hwmMb.toFixed(0)} MB; idle ${idleRssMb.toFixed(0)} MB)`,
+        name: `${label}: server RSS peak (VmHWM; idle${launcherRssMb ? '; launcher' : ''})`,
+        measured: `${memory.peakRssMb.toFixed(0)} MB (${memory.hwmMb.toFixed(0)} MB; idle ${idleRssMb.toFixed(0)} MB${launcherRssMb ? `; ${launcherRssMb.toFixed(0)} MB` : ''})`,
         target: `≤ ${rssTargetMb} MB`,
         passed: Math.max(memory.peakRssMb, memory.hwmMb) <= rssTargetMb,
         mlflow: mlflowReference.rss,

@@ -102,10 +102,15 @@ export async function startCairnServer(backend) {
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(baseUrl, exited, () => output);
 
-  const idleRssMb = (readMemory(child.pid)?.rssKb ?? 0) / 1024;
+  // `cairn server` re-runs itself once with V8 flags (packages/cli/src/server-launcher.ts): the
+  // process serving requests is then the launcher's only child. Measure that one, and report the
+  // small launcher beside it.
+  const serving = servingPid(child.pid);
+  const idleRssMb = (readMemory(serving)?.rssKb ?? 0) / 1024;
+  const launcherRssMb = serving === child.pid ? 0 : (readMemory(child.pid)?.rssKb ?? 0) / 1024;
   let peakRssKb = 0;
   const sample = () => {
-    const memory = readMemory(child.pid);
+    const memory = readMemory(serving);
     if (memory && memory.rssKb > peakRssKb) peakRssKb = memory.rssKb;
   };
   sample();
@@ -115,14 +120,16 @@ export async function startCairnServer(backend) {
   let frozen;
   return {
     baseUrl,
-    pid: child.pid,
+    pid: serving,
     /** RSS right after the server answered /health, before any load, in MB. */
     idleRssMb,
+    /** RSS of the launcher process in front of the server (0 when there is none), in MB. */
+    launcherRssMb,
     /** Peak VmRSS seen so far and the kernel's own high-water mark, in MB. */
     memory() {
       if (frozen) return frozen;
       sample();
-      const memory = readMemory(child.pid);
+      const memory = readMemory(serving);
       return { peakRssMb: peakRssKb / 1024, hwmMb: (memory?.hwmKb ?? 0) / 1024 };
     },
     /** Ends the measured phase: later checks (reading results back) do not count. */
@@ -141,6 +148,16 @@ export async function startCairnServer(backend) {
       return memory;
     },
   };
+}
+
+/** The launcher's only child when there is one (the serving process), else `pid` itself. */
+function servingPid(pid) {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+    return children.length === 1 && children[0] !== '' ? Number(children[0]) : pid;
+  } catch {
+    return pid;
+  }
 }
 
 async function waitForHealth(baseUrl, exited, output) {

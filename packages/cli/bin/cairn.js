@@ -1,4 +1,16 @@
 #!/usr/bin/env node
-import { main } from '../dist/index.js';
-
-await main(process.argv);
+// `cairn server` takes a short path: it re-runs itself once with a small V8 young generation
+// (src/server-launcher.ts says why) and loads only the server command; everything else loads the
+// full command tree.
+if (process.argv[2] === 'server') {
+  const launcher = await import('../dist/server-launcher.js');
+  if (launcher.shouldRelaunch(process.argv.slice(3))) {
+    launcher.relaunchWithYoungGenerationFlag();
+  } else {
+    const { serverMain } = await import('../dist/server-main.js');
+    await serverMain(process.argv);
+  }
+} else {
+  const { main } = await import('../dist/index.js');
+  await main(process.argv);
+}

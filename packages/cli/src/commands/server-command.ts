@@ -7,6 +7,7 @@ import {
   startServer,
 } from '@cairn/server';
 import type { Command } from 'commander';
+import { workerExecArgv } from '../server-launcher.js';
 import { parsePort, parsePositiveInteger } from './option-parsers.js';
 
 /** `cairn server`: the tracking server, with MLflow's flag names. */
@@ -120,6 +121,8 @@ async function superviseWorkers(config: ServerConfig): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Workers get the launcher's small young generation (see server-launcher.ts).
+  cluster.setupPrimary({ execArgv: workerExecArgv() });
   for (let index = 0; index < config.workers; index++) cluster.fork();
 }
 

@@ -1,0 +1,104 @@
+/**
+ * Launching `cairn server` with a small V8 young generation. The server's garbage is short-lived
+ * request data; V8's default lets each semi-space grow to 16 MB, which adds ~15 MB to the idle
+ * server and ~20–35 MB under load for no measurable throughput gain (bench/README.md has the
+ * numbers). The limit must be given when the isolate is created (`v8.setFlagsFromString` after
+ * start does not shrink it, measured), so a single-process server re-runs itself once with the
+ * flag; with `--workers N` the cluster primary gives it to its workers instead. This module only
+ * uses node builtins, so the launcher that imports it stays small.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** The V8 flag `cairn server` runs with (semi-space size in MB). */
+export const youngGenerationFlag = '--max-semi-space-size=4';
+
+/** Marks the re-run server process, so it knows its parent is the launcher. */
+const launchedEnv = 'CAIRN_SERVER_LAUNCHED';
+
+/** True when the user already chose a semi-space size (flag or NODE_OPTIONS); theirs wins. */
+export function hasSemiSpaceFlag(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string | undefined = process.env.NODE_OPTIONS,
+): boolean {
+  const chosen = (arg: string) => /^--max[-_]semi[-_]space[-_]size(=|$)/.test(arg);
+  return execArgv.some(chosen) || (nodeOptions ?? '').split(/\s+/).some(chosen);
+}
+
+/**
+ * The worker count `cairn server <args>` will use, read the way the command does (flag over
+ * CAIRN_WORKERS); only used to pick how the flag is applied, so an unreadable value counts as 1.
+ */
+export function requestedWorkers(args: readonly string[], env: NodeJS.ProcessEnv): number {
+  let value = env.CAIRN_WORKERS;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    if (arg === '--') break;
+    if (arg === '--workers' || arg === '-w') value = args[++index];
+    else if (arg.startsWith('--workers=')) value = arg.slice('--workers='.length);
+    else if (/^-w\d/.test(arg)) value = arg.slice(2);
+  }
+  const workers = Number(value);
+  return Number.isInteger(workers) && workers > 1 ? workers : 1;
+}
+
+/** Whether `cairn server <args>` in this process should re-run itself with the young-generation flag. */
+export function shouldRelaunch(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return env[launchedEnv] === undefined && !hasSemiSpaceFlag() && requestedWorkers(args, env) === 1;
+}
+
+/** `execArgv` for cluster workers: the primary's own flags plus the young-generation flag. */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  return hasSemiSpaceFlag(execArgv) ? [...execArgv] : [...execArgv, youngGenerationFlag];
+}
+
+const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
+
+/**
+ * Re-runs this script (`process.argv`) in a child Node with the young-generation flag, sharing
+ * stdio, and mirrors it: signals sent to this process are passed on once, and this process ends
+ * with the child's exit code or signal. The child runs in its own process group so a terminal's
+ * Ctrl-C reaches it exactly once (through here, not twice), and it stops itself when this
+ * launcher disappears (an IPC channel closes), so `kill -9` of the launcher leaves no server behind.
+ */
+export function relaunchWithYoungGenerationFlag(): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, youngGenerationFlag, ...process.argv.slice(1)],
+    {
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, [launchedEnv]: '1' },
+      detached: true,
+    },
+  );
+  const pass = (signal: NodeJS.Signals) => () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const handlers = forwarded.map((signal) => [signal, pass(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  child.once('error', (error) => {
+    console.error(`cairn: could not start the server process: ${error.message}`);
+    process.exit(1);
+  });
+  child.once('exit', (code, signal) => {
+    for (const [name, handler] of handlers) process.off(name, handler);
+    // End as the child did, so shells and supervisors see the same status as without the launcher.
+    if (signal) process.kill(process.pid, signal);
+    else process.exit(code ?? 1);
+  });
+  return child;
+}
+
+/**
+ * In the re-run server: stop with SIGTERM (a clean shutdown) when the launcher goes away, and do
+ * not let the launcher's channel keep the process alive. A no-op in any other process.
+ */
+export function followLauncher(): void {
+  if (process.env[launchedEnv] === undefined || !process.channel) return;
+  // Children this server may start (none today) should not think they were launched by us.
+  delete process.env[launchedEnv];
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
