@@ -2,8 +2,17 @@
  * Deterministic checks on an answer's text: regular-expression match, substring containment,
  * length, JSON validity and JSON Schema conformance (Ajv, draft 2020-12 and draft-07 keywords).
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { splitWhitespace } from '../text/split-whitespace.js';
+
+// Ajv (with its URI parser, ~9 MB once loaded) is required on the first schema check, so a
+// process that imports this package without using it (the tracking server) never pays for it.
+let AjvConstructor: typeof AjvClass | undefined;
+function newAjv(): AjvClass {
+  AjvConstructor ??= (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv;
+  return new AjvConstructor({ allErrors: true, strict: false });
+}
 
 /**
  * True when `pattern` matches somewhere in `text` (a string pattern is compiled without flags).
@@ -90,7 +99,7 @@ export function jsonSchemaConformance(
   if ('error' in parsed) return { valid: false, errors: [`not JSON: ${parsed.error}`] };
   let validate = validators.get(schema);
   if (!validate) {
-    validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    validate = newAjv().compile(schema);
     validators.set(schema, validate);
   }
   const valid = validate(parsed.value);

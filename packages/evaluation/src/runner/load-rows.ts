@@ -3,9 +3,12 @@
  * names the columns) or JSON Lines file. Bad files fail with the line that is wrong.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { EvalRow } from '../metric.js';
+
+// csv-parse is required on the first CSV file, so importing this package stays cheap.
+let parseCsv: typeof import('csv-parse/sync').parse | undefined;
 
 /** Rows in memory, or the path of a `.csv` / `.jsonl` (`.ndjson`, `.json` array) file. */
 export type EvalData = readonly EvalRow[] | string;
@@ -33,6 +36,9 @@ export async function loadRows(data: EvalData): Promise<EvalRow[]> {
 /** Parses CSV or JSON Lines text (a `.json` array is accepted as JSONL's cousin). */
 export function parseRowsText(text: string, format: 'csv' | 'jsonl', source = 'data'): EvalRow[] {
   if (format === 'csv') {
+    parseCsv ??= (
+      createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync')
+    ).parse;
     try {
       return parseCsv(text, { columns: true, skip_empty_lines: true, bom: true, trim: false });
     } catch (error) {
