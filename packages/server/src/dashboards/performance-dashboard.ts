@@ -36,7 +36,7 @@ export async function performanceDashboard(
     counts: timed,
     histogram: true,
   });
-  const ttft = await percentilesOf(db, dialect, ttftSource, spanBucket);
+  const ttft = await percentilesOf(db, dialect, ttftSource, spanBucket, { histogram: true });
 
   const errorType = exceptionTypeSql(dialect, sql`s.events`);
   const typeRows = await sql<{ error_type: string; n: number }>`
