@@ -1,127 +1,178 @@
 import { sql } from 'kysely';
-import { type SpanBatch, type StoredUsage, usageDeltas } from './span-batch.js';
+import { numberArray, textArray } from './postgres-arrays.js';
+import {
+  metadataRows,
+  type SpanBatch,
+  type StoredUsage,
+  tagRows,
+  usageDeltas,
+} from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
-import type { SpanWriter } from './span-writer.js';
-import { rootUpdateValues } from './sqlite-span-writer.js';
+import type { EncodedBatch, SpanWriter } from './span-writer.js';
+import { traceRowColumns, traceRows, traceRowUpsert } from './trace-row.js';
 
-const column = <T>(spans: readonly SpanRecord[], pick: (span: SpanRecord) => T): T[] =>
-  spans.map(pick);
+const text = <T>(rows: readonly T[], pick: (row: T) => string | null) => textArray(rows.map(pick));
+const numbers = <T>(rows: readonly T[], pick: (row: T) => number | bigint | null) =>
+  numberArray(rows.map(pick));
 
-/** The span hot path on PostgreSQL: one `insert … select from unnest(arrays)` per table. */
+/** The spans as 22 array literals, one per column, in `spans` column order. */
+function spanArrays(spans: readonly SpanRecord[]): string[] {
+  return [
+    text(spans, (s) => s.requestId),
+    text(spans, (s) => s.spanId),
+    text(spans, (s) => s.parentSpanId),
+    text(spans, (s) => s.otelTraceId),
+    text(spans, (s) => s.name),
+    text(spans, (s) => s.spanType),
+    numbers(spans, (s) => s.kind),
+    numbers(spans, (s) => s.startNs),
+    numbers(spans, (s) => s.endNs),
+    text(spans, (s) => s.status),
+    text(spans, (s) => s.statusMessage),
+    text(spans, (s) => s.model),
+    numbers(spans, (s) => s.inputTokens),
+    numbers(spans, (s) => s.outputTokens),
+    numbers(spans, (s) => s.totalTokens),
+    numbers(spans, (s) => s.cost),
+    text(spans, (s) => s.attributes),
+    text(spans, (s) => s.events),
+    text(spans, (s) => s.links),
+    text(spans, (s) => s.inputs),
+    text(spans, (s) => s.outputs),
+    text(spans, (s) => s.truncated),
+  ];
+}
+
+/**
+ * The span hot path on PostgreSQL, in three round trips per batch: one `insert … select from
+ * unnest(arrays)` for the spans that also reports which of them were already stored; one
+ * statement whose data-modifying CTEs upsert the traces, per-model usage, metadata and tags;
+ * and, only when a span was sent again, the per-span replacement of what it had stored.
+ */
 export function postgresSpanWriter(): SpanWriter {
   return {
-    async write(trx, experimentId, batch: SpanBatch) {
-      const traces = batch.traces;
-      await sql`insert into trace_info (request_id, experiment_id, timestamp_ms, status)
-        select t.request_id, ${experimentId}, t.timestamp_ms, 'IN_PROGRESS'
-        from unnest(${traces.map((seed) => seed.requestId)}::text[],
-                    ${traces.map((seed) => seed.timestampMs)}::int8[]) as t(request_id, timestamp_ms)
-        on conflict (request_id) do nothing`.execute(trx);
+    encode(batch: SpanBatch): EncodedBatch {
+      return { batch, rows: spanArrays(batch.spans) };
+    },
 
+    async write(trx, experimentId, { batch, rows }) {
+      const a = rows as string[];
       const spans = batch.spans;
-      const inserted = await sql<{ trace_id: string; span_id: string }>`insert into spans (
-          trace_id, span_id, parent_span_id, otel_trace_id, name, span_type, kind, start_time_ns,
-          end_time_ns, status, status_message, model, input_tokens, output_tokens, total_tokens,
-          cost, attributes, events, links, inputs, outputs, truncated)
-        select * from unnest(
-          ${column(spans, (s) => s.requestId)}::text[],
-          ${column(spans, (s) => s.spanId)}::text[],
-          ${column(spans, (s) => s.parentSpanId)}::text[],
-          ${column(spans, (s) => s.otelTraceId)}::text[],
-          ${column(spans, (s) => s.name)}::text[],
-          ${column(spans, (s) => s.spanType)}::text[],
-          ${column(spans, (s) => s.kind)}::int4[],
-          ${column(spans, (s) => s.startTimeNs)}::int8[],
-          ${column(spans, (s) => s.endTimeNs)}::int8[],
-          ${column(spans, (s) => s.status)}::text[],
-          ${column(spans, (s) => s.statusMessage)}::text[],
-          ${column(spans, (s) => s.model)}::text[],
-          ${column(spans, (s) => s.inputTokens)}::int8[],
-          ${column(spans, (s) => s.outputTokens)}::int8[],
-          ${column(spans, (s) => s.totalTokens)}::int8[],
-          ${column(spans, (s) => s.cost)}::float8[],
-          ${column(spans, (s) => s.attributes)}::text[],
-          ${column(spans, (s) => s.events)}::text[],
-          ${column(spans, (s) => s.links)}::text[],
-          ${column(spans, (s) => s.inputs)}::text[],
-          ${column(spans, (s) => s.outputs)}::text[],
-          ${column(spans, (s) => s.truncated)}::text[])
-        on conflict (trace_id, span_id) do nothing
-        returning trace_id, span_id`.execute(trx);
-      const insertedKeys = new Set(inserted.rows.map((row) => `${row.trace_id}/${row.span_id}`));
-      const fresh = spans.filter((span) => insertedKeys.has(`${span.requestId}/${span.spanId}`));
-      const again = spans.filter((span) => !insertedKeys.has(`${span.requestId}/${span.spanId}`));
+      const conflicts = await sql<{ trace_id: string; span_id: string }>`with input as (
+          select * from unnest(${a[0]}::text[], ${a[1]}::text[], ${a[2]}::text[], ${a[3]}::text[],
+            ${a[4]}::text[], ${a[5]}::text[], ${a[6]}::int4[], ${a[7]}::int8[], ${a[8]}::int8[],
+            ${a[9]}::text[], ${a[10]}::text[], ${a[11]}::text[], ${a[12]}::int8[],
+            ${a[13]}::int8[], ${a[14]}::int8[], ${a[15]}::float8[], ${a[16]}::text[],
+            ${a[17]}::text[], ${a[18]}::text[], ${a[19]}::text[], ${a[20]}::text[],
+            ${a[21]}::text[])
+            as u(trace_id, span_id, parent_span_id, otel_trace_id, name, span_type, kind,
+              start_time_ns, end_time_ns, status, status_message, model, input_tokens,
+              output_tokens, total_tokens, cost, attributes, events, links, inputs, outputs,
+              truncated)
+        ),
+        inserted as (
+          insert into spans (trace_id, span_id, parent_span_id, otel_trace_id, name, span_type,
+            kind, start_time_ns, end_time_ns, status, status_message, model, input_tokens,
+            output_tokens, total_tokens, cost, attributes, events, links, inputs, outputs,
+            truncated)
+          select * from input
+          on conflict (trace_id, span_id) do nothing
+          returning trace_id, span_id
+        )
+        select i.trace_id, i.span_id from input i
+        where not exists (select 1 from inserted n
+          where n.trace_id = i.trace_id and n.span_id = i.span_id)`.execute(trx);
 
       const replaced: { next: SpanRecord; previous: StoredUsage }[] = [];
-      for (const span of again) {
-        const previous = await sql<StoredUsage>`select trace_id as "requestId", span_id as "spanId",
-            model, input_tokens as "inputTokens", output_tokens as "outputTokens",
-            total_tokens as "totalTokens", cost
-          from spans where trace_id = ${span.requestId} and span_id = ${span.spanId}`.execute(trx);
-        await sql`update spans set parent_span_id = ${span.parentSpanId},
-            otel_trace_id = ${span.otelTraceId}, name = ${span.name}, span_type = ${span.spanType},
-            kind = ${span.kind}, start_time_ns = ${span.startTimeNs}::int8,
-            end_time_ns = ${span.endTimeNs}::int8, status = ${span.status},
-            status_message = ${span.statusMessage}, model = ${span.model},
-            input_tokens = ${span.inputTokens}, output_tokens = ${span.outputTokens},
-            total_tokens = ${span.totalTokens}, cost = ${span.cost},
-            attributes = ${span.attributes}, events = ${span.events}, links = ${span.links},
-            inputs = ${span.inputs}, outputs = ${span.outputs}, truncated = ${span.truncated}
-          where trace_id = ${span.requestId} and span_id = ${span.spanId}`.execute(trx);
-        replaced.push({ next: span, previous: previous.rows[0]! });
+      let fresh: readonly SpanRecord[] = spans;
+      if (conflicts.rows.length > 0) {
+        const again = new Set(conflicts.rows.map((row) => `${row.trace_id}/${row.span_id}`));
+        fresh = spans.filter((span) => !again.has(`${span.requestId}/${span.spanId}`));
+        for (const span of spans) {
+          if (!again.has(`${span.requestId}/${span.spanId}`)) continue;
+          replaced.push({ next: span, previous: await replaceSpan(trx, span) });
+        }
       }
 
       const deltas = usageDeltas(fresh, replaced);
-      if (deltas.traces.length > 0) {
-        const d = deltas.traces;
-        await sql`update trace_info t set input_tokens = t.input_tokens + d.input_tokens,
-            output_tokens = t.output_tokens + d.output_tokens,
-            total_tokens = t.total_tokens + d.total_tokens, cost = t.cost + d.cost,
-            span_count = t.span_count + d.span_count
-          from unnest(${d.map((x) => x.requestId)}::text[], ${d.map((x) => x.inputTokens)}::int8[],
-                      ${d.map((x) => x.outputTokens)}::int8[], ${d.map((x) => x.totalTokens)}::int8[],
-                      ${d.map((x) => x.cost)}::float8[], ${d.map((x) => x.spanCount)}::int8[])
-            as d(request_id, input_tokens, output_tokens, total_tokens, cost, span_count)
-          where t.request_id = d.request_id`.execute(trx);
-      }
-      if (deltas.models.length > 0) {
-        const d = deltas.models;
-        await sql`insert into trace_usage (request_id, model, input_tokens, output_tokens,
-            total_tokens, cost, span_count)
-          select * from unnest(${d.map((x) => x.requestId)}::text[], ${d.map((x) => x.model)}::text[],
-                      ${d.map((x) => x.inputTokens)}::int8[], ${d.map((x) => x.outputTokens)}::int8[],
-                      ${d.map((x) => x.totalTokens)}::int8[], ${d.map((x) => x.cost)}::float8[],
-                      ${d.map((x) => x.spanCount)}::int8[])
+      const traces = traceRows(batch, experimentId, deltas.traces);
+      const models = deltas.models;
+      const metadata = metadataRows(batch);
+      const tags = tagRows(batch);
+      await sql`with traces as (
+          insert into trace_info (${sql.raw(traceRowColumns)})
+          select * from unnest(${text(traces, (t) => t.requestId)}::text[],
+            ${numbers(traces, (t) => t.experimentId)}::int8[],
+            ${numbers(traces, (t) => t.timestampMs)}::int8[],
+            ${numbers(traces, (t) => t.executionTimeMs)}::int8[],
+            ${text(traces, (t) => t.status)}::text[], ${text(traces, (t) => t.name)}::text[],
+            ${text(traces, (t) => t.requestPreview)}::text[],
+            ${text(traces, (t) => t.responsePreview)}::text[],
+            ${text(traces, (t) => t.rootSpanId)}::text[],
+            ${numbers(traces, (t) => t.inputTokens)}::int8[],
+            ${numbers(traces, (t) => t.outputTokens)}::int8[],
+            ${numbers(traces, (t) => t.totalTokens)}::int8[],
+            ${numbers(traces, (t) => t.cost)}::float8[],
+            ${numbers(traces, (t) => t.spanCount)}::int8[])
+          ${sql.raw(traceRowUpsert)}
+        ),
+        usage as (
+          insert into trace_usage (request_id, model, input_tokens, output_tokens, total_tokens,
+            cost, span_count)
+          select * from unnest(${text(models, (m) => m.requestId)}::text[],
+            ${text(models, (m) => m.model)}::text[], ${numbers(models, (m) => m.inputTokens)}::int8[],
+            ${numbers(models, (m) => m.outputTokens)}::int8[],
+            ${numbers(models, (m) => m.totalTokens)}::int8[], ${numbers(models, (m) => m.cost)}::float8[],
+            ${numbers(models, (m) => m.spanCount)}::int8[])
           on conflict (request_id, model) do update set
             input_tokens = trace_usage.input_tokens + excluded.input_tokens,
             output_tokens = trace_usage.output_tokens + excluded.output_tokens,
             total_tokens = trace_usage.total_tokens + excluded.total_tokens,
             cost = trace_usage.cost + excluded.cost,
-            span_count = trace_usage.span_count + excluded.span_count`.execute(trx);
-      }
+            span_count = trace_usage.span_count + excluded.span_count
+        ),
+        metadata as (
+          insert into trace_request_metadata (request_id, key, value)
+          select * from unnest(${text(metadata, (m) => m[0])}::text[],
+            ${text(metadata, (m) => m[1])}::text[], ${text(metadata, (m) => m[2])}::text[])
+          on conflict (request_id, key) do nothing
+        )
+        insert into trace_tags (request_id, key, value)
+        select * from unnest(${text(tags, (m) => m[0])}::text[], ${text(tags, (m) => m[1])}::text[],
+          ${text(tags, (m) => m[2])}::text[])
+        on conflict (request_id, key) do update set value = excluded.value`.execute(trx);
 
-      for (const seed of traces) {
-        if (!seed.root) continue;
-        const [spanId, name, request, response, timestampMs, executionMs, status, requestId] =
-          rootUpdateValues(seed.root);
-        await sql`update trace_info set root_span_id = ${spanId}, name = coalesce(name, ${name}),
-            request_preview = coalesce(request_preview, ${request}),
-            response_preview = coalesce(response_preview, ${response}),
-            timestamp_ms = case when status = 'IN_PROGRESS' then ${timestampMs}::int8 else timestamp_ms end,
-            execution_time_ms = case when status = 'IN_PROGRESS' then ${executionMs}::int8 else execution_time_ms end,
-            status = case when status = 'IN_PROGRESS' then ${status} else status end
-          where request_id = ${requestId}`.execute(trx);
-      }
-      const metadata = traces.flatMap((seed) => [
-        ...(seed.session ? [[seed.requestId, 'mlflow.trace.session', seed.session]] : []),
-        ...(seed.user ? [[seed.requestId, 'mlflow.trace.user', seed.user]] : []),
-      ]);
-      if (metadata.length > 0) {
-        await sql`insert into trace_request_metadata (request_id, key, value)
-          select * from unnest(${metadata.map((m) => m[0])}::text[], ${metadata.map((m) => m[1])}::text[],
-                               ${metadata.map((m) => m[2])}::text[])
-          on conflict (request_id, key) do nothing`.execute(trx);
+      // A trace's name tag overrides the root span's name (a separate statement: one statement
+      // cannot change the same row twice).
+      const named = batch.traces.filter((seed) => seed.traceName !== null);
+      if (named.length > 0) {
+        await sql`update trace_info t set name = u.name
+          from unnest(${text(named, (seed) => seed.requestId)}::text[],
+            ${text(named, (seed) => seed.traceName)}::text[]) as u(request_id, name)
+          where t.request_id = u.request_id`.execute(trx);
       }
     },
   };
+}
+
+/** Replaces a stored span with its re-sent version; returns what it had stored. */
+async function replaceSpan(
+  trx: Parameters<SpanWriter['write']>[0],
+  span: SpanRecord,
+): Promise<StoredUsage> {
+  const previous = await sql<StoredUsage>`select trace_id as "requestId", span_id as "spanId",
+      model, input_tokens as "inputTokens", output_tokens as "outputTokens",
+      total_tokens as "totalTokens", cost
+    from spans where trace_id = ${span.requestId} and span_id = ${span.spanId}`.execute(trx);
+  await sql`update spans set parent_span_id = ${span.parentSpanId},
+      otel_trace_id = ${span.otelTraceId}, name = ${span.name}, span_type = ${span.spanType},
+      kind = ${span.kind}, start_time_ns = ${span.startTimeNs}::int8,
+      end_time_ns = ${span.endTimeNs}::int8, status = ${span.status},
+      status_message = ${span.statusMessage}, model = ${span.model},
+      input_tokens = ${span.inputTokens}, output_tokens = ${span.outputTokens},
+      total_tokens = ${span.totalTokens}, cost = ${span.cost},
+      attributes = ${span.attributes}, events = ${span.events}, links = ${span.links},
+      inputs = ${span.inputs}, outputs = ${span.outputs}, truncated = ${span.truncated}
+    where trace_id = ${span.requestId} and span_id = ${span.spanId}`.execute(trx);
+  return previous.rows[0]!;
 }

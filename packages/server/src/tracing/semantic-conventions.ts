@@ -36,7 +36,16 @@ export interface SpanSemantics {
   requestId: string | null;
   session: string | null;
   user: string | null;
+  /** Trace tags the span carries (`cairn.trace.tags`, a JSON object), e.g. `mlflow.traceName`. */
+  traceTags: Record<string, string> | null;
+  /** Trace metadata the span carries (`cairn.trace.metadata`), e.g. `mlflow.sourceRun`. */
+  traceMetadata: Record<string, string> | null;
 }
+
+/** The span attribute carrying trace tags as a JSON object (Cairn's SDK writes it). */
+export const traceTagsAttribute = 'cairn.trace.tags';
+/** The span attribute carrying trace metadata as a JSON object (Cairn's SDK writes it). */
+export const traceMetadataAttribute = 'cairn.trace.metadata';
 
 const openInferenceKinds: Record<string, string> = {
   LLM: 'LLM',
@@ -131,7 +140,33 @@ export function spanSemantics(
       stringOf(attributes['session.id']) ??
       stringOf(attributes['gen_ai.conversation.id']),
     user: stringOf(attributes['mlflow.trace.user']) ?? stringOf(attributes['user.id']),
+    traceTags: stringMapOf(attributes[traceTagsAttribute]),
+    traceMetadata: stringMapOf(attributes[traceMetadataAttribute]),
   };
+}
+
+/**
+ * A string-to-string map from an attribute holding a JSON object (as text, or as an OTLP kvlist);
+ * non-string values become their JSON text. Anything else is ignored.
+ */
+function stringMapOf(value: unknown): Record<string, string> | null {
+  let object = value;
+  if (typeof value === 'string') {
+    try {
+      object = JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) return null;
+  const map: Record<string, string> = {};
+  let empty = true;
+  for (const [key, item] of Object.entries(object)) {
+    if (key === '' || item === null || item === undefined) continue;
+    map[key] = typeof item === 'string' ? item : JSON.stringify(item);
+    empty = false;
+  }
+  return empty ? null : map;
 }
 
 function spanTypeOf(attributes: Record<string, unknown>, model: string | null): string {

@@ -8,7 +8,16 @@ export interface TraceSeed {
   root: SpanRecord | null;
   session: string | null;
   user: string | null;
+  /** Trace tags carried by the batch's spans (later spans win), or null. */
+  tags: Record<string, string> | null;
+  /** Trace metadata carried by the batch's spans (the first value of a key wins), or null. */
+  metadata: Record<string, string> | null;
+  /** The trace's display name from the `mlflow.traceName` tag, or null. */
+  traceName: string | null;
 }
+
+/** Trace tag holding a trace's display name. */
+export const traceNameTag = 'mlflow.traceName';
 
 /** A batch of spans grouped by trace, duplicates within the batch removed (the last one wins). */
 export interface SpanBatch {
@@ -44,7 +53,7 @@ export function planBatch(records: readonly SpanRecord[]): SpanBatch {
   for (const record of records) unique.set(`${record.requestId}/${record.spanId}`, record);
   const traces = new Map<string, TraceSeed>();
   for (const span of unique.values()) {
-    const startMs = Number(BigInt(span.startTimeNs) / 1_000_000n);
+    const startMs = Number(span.startNs / 1_000_000n);
     let seed = traces.get(span.requestId);
     if (!seed) {
       seed = {
@@ -53,6 +62,9 @@ export function planBatch(records: readonly SpanRecord[]): SpanBatch {
         root: null,
         session: null,
         user: null,
+        tags: null,
+        metadata: null,
+        traceName: null,
       };
       traces.set(span.requestId, seed);
     }
@@ -60,11 +72,40 @@ export function planBatch(records: readonly SpanRecord[]): SpanBatch {
     if (span.parentSpanId === null) seed.root = span;
     seed.session ??= span.session;
     seed.user ??= span.user;
+    if (span.traceTags) seed.tags = { ...seed.tags, ...span.traceTags };
+    if (span.traceMetadata) seed.metadata = { ...span.traceMetadata, ...seed.metadata };
   }
+  for (const seed of traces.values()) seed.traceName = seed.tags?.[traceNameTag] ?? null;
   return {
     traces: [...traces.values()].sort((a, b) => (a.requestId < b.requestId ? -1 : 1)),
     spans: [...unique.values()],
   };
+}
+
+/** The (trace, key, value) rows of the batch's trace metadata, user and session included. */
+export function metadataRows(batch: SpanBatch): [string, string, string][] {
+  const rows: [string, string, string][] = [];
+  for (const seed of batch.traces) {
+    if (seed.session) rows.push([seed.requestId, 'mlflow.trace.session', seed.session]);
+    if (seed.user) rows.push([seed.requestId, 'mlflow.trace.user', seed.user]);
+    if (!seed.metadata) continue;
+    for (const [key, value] of Object.entries(seed.metadata)) {
+      if (seed.session && key === 'mlflow.trace.session') continue;
+      if (seed.user && key === 'mlflow.trace.user') continue;
+      rows.push([seed.requestId, key, value]);
+    }
+  }
+  return rows;
+}
+
+/** The (trace, key, value) rows of the batch's trace tags. */
+export function tagRows(batch: SpanBatch): [string, string, string][] {
+  const rows: [string, string, string][] = [];
+  for (const seed of batch.traces) {
+    if (!seed.tags) continue;
+    for (const [key, value] of Object.entries(seed.tags)) rows.push([seed.requestId, key, value]);
+  }
+  return rows;
 }
 
 /**

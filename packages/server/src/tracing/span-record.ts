@@ -18,6 +18,9 @@ export interface SpanRecord {
   kind: number;
   startTimeNs: string;
   endTimeNs: string | null;
+  /** The same times as integers, for the database and comparisons. */
+  startNs: bigint;
+  endNs: bigint | null;
   status: 'OK' | 'ERROR' | 'UNSET';
   statusMessage: string | null;
   model: string | null;
@@ -34,28 +37,60 @@ export interface SpanRecord {
   truncated: string | null;
   session: string | null;
   user: string | null;
+  /** Trace tags and metadata the span carries for its trace (see `spanSemantics`). */
+  traceTags: Record<string, string> | null;
+  traceMetadata: Record<string, string> | null;
 }
 
 const statusNames = ['UNSET', 'OK', 'ERROR'] as const;
+const inputsKey = 'mlflow.spanInputs';
+const outputsKey = 'mlflow.spanOutputs';
 
-/** Turns a decoded span into its stored form. `prices` overrides the default price catalogue. */
+/**
+ * Turns a decoded span into its stored form. `prices` overrides the default price catalogue.
+ * The span's attribute object is decoded in place: a decoded span is mapped once.
+ */
 export function toSpanRecord(span: OtlpSpan, prices?: PriceCatalogue): SpanRecord {
   const notes: string[] = [];
-  const attributes = decodeAttributes(span.attributes);
+  const attributes = span.attributes;
+  // MLflow's inputs and outputs arrive as JSON text: kept as received when they parse.
+  const inputsText = attributes[inputsKey];
+  const outputsText = attributes[outputsKey];
+  decodeAttributes(attributes);
   const semantics = spanSemantics(attributes, prices);
+  const inputs = storedJson(semantics.inputs, attributes[inputsKey], inputsText, notes, 'inputs');
+  const outputs = storedJson(
+    semantics.outputs,
+    attributes[outputsKey],
+    outputsText,
+    notes,
+    'outputs',
+  );
   // Inputs and outputs live in their own columns; MLflow's keys would only duplicate them.
-  delete attributes['mlflow.spanInputs'];
-  delete attributes['mlflow.spanOutputs'];
+  if (inputsText !== undefined) delete attributes[inputsKey];
+  if (outputsText !== undefined) delete attributes[outputsKey];
   boundAttributes(attributes, notes, 'attribute');
+  const startNs = BigInt(span.startTimeNs);
   let endTimeNs = span.endTimeNs;
-  if (endTimeNs !== null && BigInt(endTimeNs) < BigInt(span.startTimeNs)) {
+  let endNs = endTimeNs === null ? null : BigInt(endTimeNs);
+  if (endNs !== null && endNs < startNs) {
     notes.push(`end_time ${endTimeNs} was before start_time; set to start_time`);
     endTimeNs = span.startTimeNs;
+    endNs = startNs;
   }
-  const events = span.events.map((event) => {
-    boundAttributes(event.attributes, notes, `event ${event.name} attribute`);
-    return { name: event.name, time_unix_nano: event.timeUnixNano, attributes: event.attributes };
-  });
+  let events: string | null = null;
+  if (span.events.length > 0) {
+    events = JSON.stringify(
+      span.events.map((event) => {
+        boundAttributes(event.attributes, notes, `event ${event.name} attribute`);
+        return {
+          name: event.name,
+          time_unix_nano: event.timeUnixNano,
+          attributes: event.attributes,
+        };
+      }),
+    );
+  }
   return {
     requestId: semantics.requestId ?? `tr-${span.traceId}`,
     spanId: span.spanId,
@@ -66,6 +101,8 @@ export function toSpanRecord(span: OtlpSpan, prices?: PriceCatalogue): SpanRecor
     kind: span.kind,
     startTimeNs: span.startTimeNs,
     endTimeNs,
+    startNs,
+    endNs,
     status: statusNames[span.statusCode] ?? 'UNSET',
     statusMessage: span.statusMessage === '' ? null : span.statusMessage,
     model: semantics.model,
@@ -74,14 +111,39 @@ export function toSpanRecord(span: OtlpSpan, prices?: PriceCatalogue): SpanRecor
     totalTokens: semantics.usage?.totalTokens ?? null,
     cost: semantics.cost,
     attributes: JSON.stringify(attributes),
-    events: events.length > 0 ? JSON.stringify(events) : null,
+    events,
     links: span.links.length > 0 ? JSON.stringify(span.links) : null,
-    inputs: boundedJson(semantics.inputs, notes, 'inputs'),
-    outputs: boundedJson(semantics.outputs, notes, 'outputs'),
+    inputs,
+    outputs,
     truncated: notes.length > 0 ? JSON.stringify(notes) : null,
     session: semantics.session,
     user: semantics.user,
+    traceTags: semantics.traceTags,
+    traceMetadata: semantics.traceMetadata,
   };
+}
+
+/**
+ * The stored JSON of inputs or outputs: the text as received when the value came from MLflow's
+ * attribute and that text parsed (no re-serialisation), else the value encoded and bounded.
+ */
+function storedJson(
+  value: unknown,
+  decoded: unknown,
+  received: unknown,
+  notes: string[],
+  what: string,
+): string | null {
+  if (value === undefined) return null;
+  if (
+    typeof received === 'string' &&
+    decoded === value &&
+    decoded !== received &&
+    received.length <= maxValueChars
+  ) {
+    return received;
+  }
+  return boundedJson(value, notes, what);
 }
 
 /** The first `maxPreviewChars` characters of a stored input or output, as MLflow previews. */
@@ -94,9 +156,9 @@ export function previewOf(json: string | null): string | null {
  * MLflow writes its own attributes (`mlflow.*`) as JSON text, and OpenInference marks JSON
  * inputs and outputs with a mime type; both are parsed so every source stores plain values.
  */
-function decodeAttributes(raw: Record<string, unknown>): Record<string, unknown> {
-  const attributes: Record<string, unknown> = { ...raw };
-  for (const [key, value] of Object.entries(attributes)) {
+function decodeAttributes(attributes: Record<string, unknown>): void {
+  for (const key in attributes) {
+    const value = attributes[key];
     if (typeof value === 'string' && key.startsWith('mlflow.')) attributes[key] = parseJson(value);
   }
   for (const prefix of ['input', 'output']) {
@@ -105,7 +167,6 @@ function decodeAttributes(raw: Record<string, unknown>): Record<string, unknown>
       attributes[`${prefix}.value`] = parseJson(value);
     }
   }
-  return attributes;
 }
 
 function parseJson(text: string): unknown {
@@ -117,7 +178,8 @@ function parseJson(text: string): unknown {
 }
 
 function boundAttributes(attributes: Record<string, unknown>, notes: string[], what: string): void {
-  for (const [key, value] of Object.entries(attributes)) {
+  for (const key in attributes) {
+    const value = attributes[key];
     if (typeof value === 'string') {
       if (value.length > maxValueChars) {
         attributes[key] = value.slice(0, maxValueChars);

@@ -4,13 +4,22 @@ import { postgresSpanWriter } from './postgres-span-writer.js';
 import type { SpanBatch } from './span-batch.js';
 import { sqliteSpanWriter } from './sqlite-span-writer.js';
 
+/** A batch with its span rows already encoded for the dialect (done before the transaction). */
+export interface EncodedBatch {
+  batch: SpanBatch;
+  /** The dialect's encoding of the span rows (bind values, array literals). */
+  rows: unknown;
+}
+
 /**
  * Writes a batch of spans inside a write transaction: creates missing traces (IN_PROGRESS),
  * upserts spans (a re-sent span replaces the stored one), keeps token and cost roll-ups exact,
- * lets root spans fill in their trace, and records session and user metadata.
+ * lets root spans fill in their trace, and records trace metadata (session, user, …) and tags.
  */
 export interface SpanWriter {
-  write(trx: Transaction<DatabaseSchema>, experimentId: number, batch: SpanBatch): Promise<void>;
+  /** Encodes the rows outside the write lane, so the shared transaction does only database work. */
+  encode(batch: SpanBatch): EncodedBatch;
+  write(trx: Transaction<DatabaseSchema>, experimentId: number, batch: EncodedBatch): Promise<void>;
 }
 
 /** The writer for the storage's dialect. */

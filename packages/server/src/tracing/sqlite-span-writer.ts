@@ -1,7 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { type SpanBatch, type StoredUsage, usageDeltas } from './span-batch.js';
-import { previewOf, type SpanRecord } from './span-record.js';
-import type { SpanWriter } from './span-writer.js';
+import {
+  metadataRows,
+  type SpanBatch,
+  type StoredUsage,
+  tagRows,
+  usageDeltas,
+} from './span-batch.js';
+import type { SpanRecord } from './span-record.js';
+import type { EncodedBatch, SpanWriter } from './span-writer.js';
+import { traceRowColumns, traceRows, traceRowUpsert } from './trace-row.js';
 
 const spanColumns = `trace_id, span_id, parent_span_id, otel_trace_id, name, span_type, kind,
   start_time_ns, end_time_ns, status, status_message, model, input_tokens, output_tokens,
@@ -9,8 +16,8 @@ const spanColumns = `trace_id, span_id, parent_span_id, otel_trace_id, name, spa
 const columnCount = 22;
 const chunkRows = 64;
 
-function spanValues(span: SpanRecord): unknown[] {
-  return [
+function pushSpanValues(values: unknown[], span: SpanRecord): void {
+  values.push(
     span.requestId,
     span.spanId,
     span.parentSpanId,
@@ -18,8 +25,8 @@ function spanValues(span: SpanRecord): unknown[] {
     span.name,
     span.spanType,
     span.kind,
-    BigInt(span.startTimeNs),
-    span.endTimeNs === null ? null : BigInt(span.endTimeNs),
+    span.startNs,
+    span.endNs,
     span.status,
     span.statusMessage,
     span.model,
@@ -33,42 +40,48 @@ function spanValues(span: SpanRecord): unknown[] {
     span.inputs,
     span.outputs,
     span.truncated,
-  ];
+  );
 }
+
+type StoredRow = StoredUsage & { row: number };
 
 /**
  * The span hot path on SQLite: cached prepared statements on the raw handle (which shares the
- * transaction Kysely opened), spans inserted 64 rows per statement.
+ * transaction Kysely opened). Spans go in as plain multi-row inserts into a table whose only
+ * B-trees are the rowid table and the (trace, start, span) paging index (migration 008); the
+ * spans of traces that already have stored spans are looked up first, so a re-sent span replaces
+ * the stored one. That check is exact because SQLite runs one write transaction at a time.
  */
 export function sqliteSpanWriter(sqlite: BetterSqlite3.Database): SpanWriter {
   const placeholders = (rows: number) =>
     Array.from({ length: rows }, () => `(${Array(columnCount).fill('?').join(',')})`).join(',');
-  const insertSpans = (rows: number) =>
-    sqlite.prepare(
-      `insert into spans (${spanColumns}) values ${placeholders(rows)}
-       on conflict (trace_id, span_id) do nothing returning trace_id, span_id`,
-    );
+  const inserts = new Map<number, BetterSqlite3.Statement>();
+  const insertSpans = (rows: number) => {
+    let statement = inserts.get(rows);
+    if (!statement) {
+      statement = sqlite.prepare(`insert into spans (${spanColumns}) values ${placeholders(rows)}`);
+      inserts.set(rows, statement);
+    }
+    return statement;
+  };
   let statements: ReturnType<typeof prepare> | undefined;
   const prepare = () => ({
-    insertChunk: insertSpans(chunkRows),
-    insertOne: insertSpans(1),
-    insertTrace: sqlite.prepare(
-      `insert into trace_info (request_id, experiment_id, timestamp_ms, status)
-       values (?, ?, ?, 'IN_PROGRESS') on conflict (request_id) do nothing`,
+    tracesWithSpans: sqlite
+      .prepare(
+        `select value from json_each(?) where exists (select 1 from spans where trace_id = value)`,
+      )
+      .pluck(),
+    stored: sqlite.prepare(
+      `select rowid as row, trace_id as requestId, span_id as spanId, model,
+         input_tokens as inputTokens, output_tokens as outputTokens, total_tokens as totalTokens, cost
+       from spans where trace_id = ? and span_id in (select value from json_each(?))`,
     ),
-    previous: sqlite.prepare(
-      `select trace_id as requestId, span_id as spanId, model, input_tokens as inputTokens,
-         output_tokens as outputTokens, total_tokens as totalTokens, cost
-       from spans where trace_id = ? and span_id = ?`,
+    deleteSpan: sqlite.prepare('delete from spans where rowid = ?'),
+    upsertTrace: sqlite.prepare(
+      `insert into trace_info (${traceRowColumns}) values (${Array(14).fill('?').join(',')})
+       ${traceRowUpsert}`,
     ),
-    replace: sqlite.prepare(
-      `insert or replace into spans (${spanColumns}) values (${Array(columnCount).fill('?').join(',')})`,
-    ),
-    addUsage: sqlite.prepare(
-      `update trace_info set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
-         total_tokens = total_tokens + ?, cost = cost + ?, span_count = span_count + ?
-       where request_id = ?`,
-    ),
+    rename: sqlite.prepare('update trace_info set name = ? where request_id = ?'),
     addModelUsage: sqlite.prepare(
       `insert into trace_usage (request_id, model, input_tokens, output_tokens, total_tokens, cost, span_count)
        values (?, ?, ?, ?, ?, ?, ?)
@@ -78,56 +91,87 @@ export function sqliteSpanWriter(sqlite: BetterSqlite3.Database): SpanWriter {
          total_tokens = total_tokens + excluded.total_tokens,
          cost = cost + excluded.cost, span_count = span_count + excluded.span_count`,
     ),
-    root: sqlite.prepare(rootUpdateSql),
     metadata: sqlite.prepare(
-      `insert into trace_request_metadata (request_id, key, value) values (?, ?, ?)
+      `insert into trace_request_metadata (request_id, key, value)
+       select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
        on conflict (request_id, key) do nothing`,
+    ),
+    tags: sqlite.prepare(
+      `insert into trace_tags (request_id, key, value)
+       select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
+       on conflict (request_id, key) do update set value = excluded.value`,
     ),
   });
 
   return {
-    async write(_trx, experimentId, batch: SpanBatch) {
+    encode(batch: SpanBatch): EncodedBatch {
+      const values: unknown[] = [];
+      for (const span of batch.spans) pushSpanValues(values, span);
+      return { batch, rows: values };
+    },
+
+    async write(_trx, experimentId, { batch, rows }) {
       statements ??= prepare();
       const s = statements;
-      for (const seed of batch.traces)
-        s.insertTrace.run(seed.requestId, experimentId, seed.timestampMs);
-
-      const inserted = new Set<string>();
+      const values = rows as unknown[];
       const spans = batch.spans;
-      let index = 0;
-      for (; index + chunkRows <= spans.length; index += chunkRows) {
-        const values = spans.slice(index, index + chunkRows).flatMap(spanValues);
-        for (const row of s.insertChunk.all(values) as { trace_id: string; span_id: string }[]) {
-          inserted.add(`${row.trace_id}/${row.span_id}`);
-        }
-      }
-      for (; index < spans.length; index++) {
-        const span = spans[index]!;
-        if (s.insertOne.get(spanValues(span))) inserted.add(`${span.requestId}/${span.spanId}`);
-      }
 
-      const fresh: SpanRecord[] = [];
+      // Spans this batch sends again: undo their roll-ups, then replace them.
       const replaced: { next: SpanRecord; previous: StoredUsage }[] = [];
-      for (const span of spans) {
-        if (inserted.has(`${span.requestId}/${span.spanId}`)) {
-          fresh.push(span);
-          continue;
+      const replacedIds = new Set<string>();
+      const existing = s.tracesWithSpans.all(
+        JSON.stringify(batch.traces.map((seed) => seed.requestId)),
+      ) as string[];
+      if (existing.length > 0) {
+        const sent = new Map(
+          existing.map((requestId) => [requestId, new Map<string, SpanRecord>()]),
+        );
+        for (const span of spans) sent.get(span.requestId)?.set(span.spanId, span);
+        for (const [requestId, bySpanId] of sent) {
+          const ids = JSON.stringify([...bySpanId.keys()]);
+          for (const previous of s.stored.all(requestId, ids) as StoredRow[]) {
+            s.deleteSpan.run(previous.row);
+            replaced.push({ next: bySpanId.get(previous.spanId)!, previous });
+            replacedIds.add(`${requestId}/${previous.spanId}`);
+          }
         }
-        const previous = s.previous.get(span.requestId, span.spanId) as StoredUsage;
-        s.replace.run(spanValues(span));
-        replaced.push({ next: span, previous });
       }
 
+      let index = 0;
+      const chunkValues = chunkRows * columnCount;
+      for (; index + chunkRows <= spans.length; index += chunkRows) {
+        const start = index * columnCount;
+        insertSpans(chunkRows).run(values.slice(start, start + chunkValues));
+      }
+      if (index < spans.length) {
+        insertSpans(spans.length - index).run(values.slice(index * columnCount));
+      }
+
+      const fresh =
+        replaced.length === 0
+          ? spans
+          : spans.filter((span) => !replacedIds.has(`${span.requestId}/${span.spanId}`));
       const deltas = usageDeltas(fresh, replaced);
-      for (const delta of deltas.traces) {
-        s.addUsage.run(
-          delta.inputTokens,
-          delta.outputTokens,
-          delta.totalTokens,
-          delta.cost,
-          delta.spanCount,
-          delta.requestId,
+      for (const row of traceRows(batch, experimentId, deltas.traces)) {
+        s.upsertTrace.run(
+          row.requestId,
+          row.experimentId,
+          row.timestampMs,
+          row.executionTimeMs,
+          row.status,
+          row.name,
+          row.requestPreview,
+          row.responsePreview,
+          row.rootSpanId,
+          row.inputTokens,
+          row.outputTokens,
+          row.totalTokens,
+          row.cost,
+          row.spanCount,
         );
+      }
+      for (const seed of batch.traces) {
+        if (seed.traceName !== null) s.rename.run(seed.traceName, seed.requestId);
       }
       for (const delta of deltas.models) {
         s.addModelUsage.run(
@@ -140,42 +184,10 @@ export function sqliteSpanWriter(sqlite: BetterSqlite3.Database): SpanWriter {
           delta.spanCount,
         );
       }
-      for (const seed of batch.traces) {
-        if (seed.root) s.root.run(rootUpdateValues(seed.root));
-        if (seed.session) s.metadata.run(seed.requestId, 'mlflow.trace.session', seed.session);
-        if (seed.user) s.metadata.run(seed.requestId, 'mlflow.trace.user', seed.user);
-      }
+      const metadata = metadataRows(batch);
+      if (metadata.length > 0) s.metadata.run(JSON.stringify(metadata));
+      const tags = tagRows(batch);
+      if (tags.length > 0) s.tags.run(JSON.stringify(tags));
     },
   };
-}
-
-/**
- * A root span fills in the trace: its name, previews and, while the trace is still IN_PROGRESS
- * (no client has closed it with its own TraceInfo), its status, start and duration.
- * SET expressions read the row's old values, so `status` in the CASEs is the old status.
- */
-export const rootUpdateSql = `update trace_info set
-  root_span_id = ?,
-  name = coalesce(name, ?),
-  request_preview = coalesce(request_preview, ?),
-  response_preview = coalesce(response_preview, ?),
-  timestamp_ms = case when status = 'IN_PROGRESS' then ? else timestamp_ms end,
-  execution_time_ms = case when status = 'IN_PROGRESS' then ? else execution_time_ms end,
-  status = case when status = 'IN_PROGRESS' then ? else status end
-  where request_id = ?`;
-
-/** The parameters of `rootUpdateSql` for a root span. */
-export function rootUpdateValues(root: SpanRecord): unknown[] {
-  const startNs = BigInt(root.startTimeNs);
-  const endNs = root.endTimeNs === null ? null : BigInt(root.endTimeNs);
-  return [
-    root.spanId,
-    root.name,
-    previewOf(root.inputs),
-    previewOf(root.outputs),
-    Number(startNs / 1_000_000n),
-    endNs === null ? null : Number((endNs - startNs) / 1_000_000n),
-    endNs === null ? 'IN_PROGRESS' : root.status === 'ERROR' ? 'ERROR' : 'OK',
-    root.requestId,
-  ];
 }

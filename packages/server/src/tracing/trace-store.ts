@@ -118,8 +118,8 @@ export class TraceStore {
   /** Ingests decoded spans into `experimentId` as one durable, all-or-nothing write. */
   async logSpans(experimentId: number, spans: readonly SpanRecord[]): Promise<void> {
     if (spans.length === 0) return;
-    const batch = planBatch(spans);
-    await this.storage.writes.run((trx) => this.writer.write(trx, experimentId, batch));
+    const encoded = this.writer.encode(planBatch(spans));
+    await this.storage.writes.run((trx) => this.writer.write(trx, experimentId, encoded));
   }
 
   /** Records that a trace's `traces.json` artifact has been read into the span store. */

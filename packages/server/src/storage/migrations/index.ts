@@ -6,6 +6,7 @@ import { tracingMigration } from './004-tracing.js';
 import { registryMigration } from './005-registry.js';
 import { dashboardsMigration } from './006-dashboards.js';
 import { evaluationMigration } from './007-evaluation.js';
+import { tracingIngestMigration } from './008-tracing-ingest.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '005-registry': registryMigration(dialect),
     '006-dashboards': dashboardsMigration(dialect),
     '007-evaluation': evaluationMigration(dialect),
+    '008-tracing-ingest': tracingIngestMigration(dialect),
   };
 }
