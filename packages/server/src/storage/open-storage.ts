@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { invalidParameter } from '../errors.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { allMigrations } from './migrations/index.js';
@@ -55,7 +55,9 @@ export async function openStorage(
 ): Promise<Storage> {
   const parsed = parseStoreUri(uri);
   const storage =
-    parsed.dialect === 'sqlite' ? openSqlite(parsed.path) : openPostgres(parsed.connectionString);
+    parsed.dialect === 'sqlite'
+      ? openSqlite(parsed.path)
+      : openPostgres((await import('pg')).default, parsed.connectionString);
   if (options.migrate !== false) {
     try {
       await migrateToLatest(storage);
@@ -102,14 +104,15 @@ function openSqlite(path: string): Storage {
   };
 }
 
-function openPostgres(connectionString: string): Storage {
-  const pool = new pg.Pool({
+/** `pg` is imported only for a PostgreSQL store (~3.5 MB a SQLite server does not need). */
+function openPostgres(driver: typeof pg, connectionString: string): Storage {
+  const pool = new driver.Pool({
     connectionString,
     max: 10,
     // int8 columns (ids, timestamps, steps) fit in a double well past any real value.
     types: {
       getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-        oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+        oid === 20 ? (value: string) => Number(value) : driver.types.getTypeParser(oid, format),
     } as pg.CustomTypesConfig,
   });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
