@@ -72,7 +72,13 @@ describe('SDK tracing against a live server', () => {
       { name: 'answer-question', spanType: SpanType.CHAIN, inputs: { question: 'rates?' } },
       async (root) => {
         traceId = root.traceId;
-        updateCurrentTrace({ user: 'user-7', session: 'session-3' });
+        updateCurrentTrace({
+          user: 'user-7',
+          session: 'session-3',
+          tags: { team: 'rates' },
+          metadata: { 'app.version': '1.2' },
+          name: 'rates-answer',
+        });
         const [docs] = await Promise.all([
           retrieve('rates'),
           tracer.startSpan({ name: 'rewrite', spanType: SpanType.LLM }, async () => 'rates today'),
@@ -117,7 +123,10 @@ describe('SDK tracing against a live server', () => {
     expect(trace.trace_metadata).toMatchObject({
       'mlflow.trace.user': 'user-7',
       'mlflow.trace.session': 'session-3',
+      'app.version': '1.2',
     });
+    expect(trace.name).toBe('rates-answer');
+    expect(trace.tags).toMatchObject({ team: 'rates', 'mlflow.traceName': 'rates-answer' });
 
     const failedTraces = await getJson<{ traces: { trace_id: string; state: string }[] }>(
       `/api/2.0/cairn/traces/search?experiment_ids=${experiment.experiment_id}&filter=${encodeURIComponent("trace.status = 'ERROR'")}`,
@@ -142,8 +151,10 @@ describe('SDK tracing against a live server', () => {
         return value * 2;
       });
       let traceId = '';
+      let runId = '';
       await cairn.withRun(
-        async () => {
+        async (run) => {
+          runId = run.runId;
           await startSpan('in-run', async (span) => {
             traceId = span.traceId;
             step(21);
@@ -158,12 +169,46 @@ describe('SDK tracing against a live server', () => {
         type: 'MLFLOW_EXPERIMENT',
         mlflow_experiment: { experiment_id: runExperiment },
       });
+      expect(trace.trace_metadata).toMatchObject({ 'mlflow.sourceRun': runId });
       const spans = await spansOf(traceId);
       expect(spans.find((span) => span.name === 'step')?.outputs).toBe(42);
     } finally {
       setDefaultCairn(undefined);
       await cairn.shutdown();
     }
+  });
+
+  it('carries trace updates made after the root ended on the span that made them', async () => {
+    const { cairn, errors } = newCairn();
+    await cairn.setExperiment('sdk-tracing-late-update');
+    const tracer = cairn.tracer;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let background: Promise<void> | undefined;
+    let traceId = '';
+    await tracer.startSpan('request', async (root) => {
+      traceId = root.traceId;
+      updateCurrentTrace({ tags: { phase: 'request' }, metadata: { first: 'yes' } });
+      background = tracer.startSpan('background', async () => {
+        await gate;
+        updateCurrentTrace({
+          tags: { phase: 'background' },
+          metadata: { first: 'no', late: 'yes' },
+          name: 'renamed-late',
+        });
+      });
+    });
+    release();
+    await background;
+    await tracer.flush();
+    expect(errors).toEqual([]);
+    const trace = await traceOf(traceId);
+    expect(trace.name).toBe('renamed-late');
+    expect(trace.tags).toMatchObject({ phase: 'background', 'mlflow.traceName': 'renamed-late' });
+    expect(trace.trace_metadata).toMatchObject({ first: 'yes', late: 'yes' });
+    expect(trace.span_count).toBe(2);
   });
 
   it('sends spans still queued when the process exits on its own', async () => {
