@@ -18,7 +18,8 @@ const textOf = (content) =>
 /**
  * Starts the fake on a free loopback port (or `port`).
  * - `name` shows in answers' ids, so a fallback is visible;
- * - `failEvery: n` answers every n-th chat call with 503, as an overloaded provider does;
+ * - `failEvery: n` answers every n-th chat call with 503, as an overloaded provider does (the
+ *   returned object's `failEvery` can be changed while it runs; 0 stops the failures);
  * - `latencyMs` is the base delay; a deterministic jitter of up to 3× is added per call.
  */
 export async function startFakeOpenAI({
@@ -29,6 +30,7 @@ export async function startFakeOpenAI({
 } = {}) {
   let calls = 0;
   const stats = { calls: 0, failures: 0, judged: 0 };
+  const fake = { name, url: '', baseUrl: '', stats, failEvery, close: undefined };
   const server = createServer((request, response) => {
     let raw = '';
     request.on('data', (chunk) => {
@@ -57,7 +59,7 @@ export async function startFakeOpenAI({
       }
       const call = ++calls;
       stats.calls++;
-      if (failEvery > 0 && call % failEvery === 0) {
+      if (fake.failEvery > 0 && call % fake.failEvery === 0) {
         stats.failures++;
         return sendJson(response, 503, {
           error: { message: `${name} is overloaded`, type: 'server_error', code: 'overloaded' },
@@ -72,19 +74,15 @@ export async function startFakeOpenAI({
     });
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  return {
-    name,
-    url,
-    /** For the openai client's `baseURL` and the gateway's `openai_api_base`. */
-    baseUrl: `${url}/v1`,
-    stats,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  fake.url = `http://127.0.0.1:${server.address().port}`;
+  /** For the openai client's `baseURL` and the gateway's `openai_api_base`. */
+  fake.baseUrl = `${fake.url}/v1`;
+  fake.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return fake;
 }
 
 /** The reply text and token counts for a chat request (either wire format). */
