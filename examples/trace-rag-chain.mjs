@@ -48,12 +48,14 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const retrieve = traced(
   async (query, { slow = false } = {}) => {
     if (slow) await pause(250); // a cold index shard: this is the slow step to find
+    // Words of 4+ letters, matched by their first 6 ("renovate" finds "renovation").
     const words = query.toLowerCase().match(/[a-z]+/g) ?? [];
     return policyDocuments
       .map((document) => ({
         ...document,
-        score: words.filter((word) => word.length > 3 && document.text.toLowerCase().includes(word))
-          .length,
+        score: words.filter(
+          (word) => word.length > 3 && document.text.toLowerCase().includes(word.slice(0, 6)),
+        ).length,
       }))
       .sort((a, b) => b.score - a.score)
       .slice(0, 4);
@@ -101,6 +103,10 @@ async function answer(question, { user, session, history, iteration }) {
         tags: { cost_center: 'retail-lending', project: 'loan-chatbot' },
       });
       const found = await retrieve(question, { slow: iteration === 4 });
+      // Off-topic questions fail the chain: the trace ends in ERROR with the exception recorded.
+      if (found.every((document) => document.score === 0)) {
+        throw new Error('no policy document matches the question');
+      }
       let documents;
       try {
         documents = await rerank(question, found, { timeOut: iteration % 3 === 2 });
@@ -153,22 +159,45 @@ const conversations = [
       'Who can apply for a student loan?',
     ],
   },
+  { user: 'u-3100', session: 'sess-85', questions: ["What's the weather tomorrow?"] },
 ];
 let iteration = 0;
 const traceIds = [];
 for (const { user, session, questions } of conversations) {
   const history = [];
   for (const question of questions) {
-    const { traceId, text } = await answer(question, { user, session, history, iteration });
+    const answered = await answer(question, { user, session, history, iteration }).catch(
+      (error) => ({ error }),
+    );
+    iteration++;
+    if (answered.error) {
+      console.log(`${user}/${session}  Q: ${question}\n  failed: ${answered.error.message}`);
+      continue;
+    }
+    const { traceId, text } = answered;
     traceIds.push(traceId);
     history.push({ role: 'user', content: question }, { role: 'assistant', content: text });
     console.log(
       `${user}/${session}  Q: ${question}\n${' '.repeat(user.length + session.length + 3)}A: ${text}`,
     );
-    iteration++;
   }
 }
 await flushTraces();
+
+// The chat widget's thumbs up/down, attached to each answer's trace as human feedback.
+for (const [index, traceId] of traceIds.entries()) {
+  await api(`/api/3.0/mlflow/traces/${traceId}/assessments`, {
+    method: 'POST',
+    body: {
+      assessment: {
+        assessment_name: 'user_feedback',
+        source: { source_type: 'HUMAN', source_id: index < 3 ? 'u-1042' : 'u-2077' },
+        feedback: { value: index % 4 !== 1 },
+      },
+    },
+  });
+}
+console.log(`${traceIds.length} answers got a thumbs up or down from their user`);
 
 heading('The same chain seen by an app that only speaks OpenTelemetry (OTLP/HTTP protobuf)');
 const otelProvider = new NodeTracerProvider({
@@ -249,7 +278,15 @@ const failing = await api('/api/2.0/cairn/traces/search', {
     filter: "span.name = 'rerank' AND span.status = 'ERROR'",
   },
 });
-console.log(`traces with a failed rerank step: ${failing.traces.length}`);
+const failedReranks = failing.traces.filter((found) => traceIds.includes(found.trace_id));
+console.log(`of which with a failed rerank step (span.status = 'ERROR'): ${failedReranks.length}`);
+const failedChains = await api('/api/2.0/cairn/traces/search', {
+  method: 'POST',
+  body: { experiment_ids: [experiment.experiment_id], filter: "trace.status = 'ERROR'" },
+});
+console.log(
+  `failed chains in the experiment (trace.status = 'ERROR'): ${failedChains.traces.length}`,
+);
 const slowest = [...ours].sort((a, b) => b.execution_time_ms - a.execution_time_ms)[0];
 const { spans } = await api(`/api/2.0/cairn/traces/${slowest.trace_id}/spans`);
 const slowSpan = [...spans]
