@@ -60,5 +60,6 @@ export function registerTracingRoutes(app: FastifyInstance, context: AppContext)
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await sweeping;
+    await service.store.statistics.settled();
   });
 }

@@ -27,7 +27,7 @@ export class TraceService {
     private readonly prices?: PriceCatalogue,
     private readonly log?: (message: string, error: unknown) => void,
   ) {
-    this.store = new TraceStore(storage);
+    this.store = new TraceStore(storage, log);
     this.reader = new TraceReader(storage);
   }
 

@@ -6,6 +6,7 @@ import { planBatch } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
 import { createSpanWriter, type SpanWriter } from './span-writer.js';
 import type { TraceRecord } from './trace-record.js';
+import { TraceStatistics } from './trace-statistics.js';
 
 /** Trace fields a client sets when it starts (or, in MLflow 3, logs) a trace. */
 export interface NewTrace {
@@ -36,9 +37,15 @@ export function newTraceId(): string {
 /** Traces, their tags and metadata, and the span ingestion entry point, over SQLite or PostgreSQL. */
 export class TraceStore {
   private readonly writer: SpanWriter;
+  /** Planner statistics kept fresh as traces arrive (PostgreSQL). */
+  readonly statistics: TraceStatistics;
 
-  constructor(private readonly storage: Storage) {
+  constructor(
+    private readonly storage: Storage,
+    log?: (message: string, error: unknown) => void,
+  ) {
     this.writer = createSpanWriter(storage);
+    this.statistics = new TraceStatistics(storage, log);
   }
 
   /** The experiment with this id, or RESOURCE_DOES_NOT_EXIST. */
@@ -120,6 +127,7 @@ export class TraceStore {
     if (spans.length === 0) return;
     const encoded = this.writer.encode(planBatch(spans));
     await this.storage.writes.run((trx) => this.writer.write(trx, experimentId, encoded));
+    this.statistics.noteTraces(encoded.batch.traces.length);
   }
 
   /** Records that a trace's `traces.json` artifact has been read into the span store. */
