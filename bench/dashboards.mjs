@@ -32,7 +32,7 @@ const queries = [
 ];
 
 /** Inserts the data set through prepared statements (SQLite) or unnest() batches (PostgreSQL). */
-async function seed(backend) {
+export async function seed(backend) {
   const writer =
     backend.name === 'sqlite' ? await sqliteWriter(backend.uri) : await postgresWriter(backend.uri);
   const spacingMs = rangeMs / traceCount;

@@ -5,29 +5,29 @@ import type { StorageDialect } from '../storage/index.js';
 export const ttftAttribute = 'cairn.llm.timeToFirstTokenMs';
 
 /**
- * Time to first token of a span aliased `alias` as SQL (null when absent or not a number). On
- * SQLite the expression is exactly the one migration 006 indexes, so the planner reads it from
- * the partial index instead of parsing each span's attributes.
+ * A query selecting `bucket` and `v`, the time to first token of every LLM span (aliased `s`)
+ * matching `scope` that recorded a number for it. On SQLite the expression is exactly the one
+ * migration 006 indexes (under the same partial-index condition), so it is read from the index
+ * instead of parsing each span's attributes. PostgreSQL's json type reparses on every access,
+ * so the attribute is extracted once per span behind an OFFSET 0 fence, and only for spans
+ * whose attributes mention it.
  */
-export function ttftSql(dialect: StorageDialect, alias: string): RawBuilder<number | null> {
-  const attributes = sql.ref(`${alias}.attributes`);
+export function ttftSourceSql(
+  dialect: StorageDialect,
+  bucket: RawBuilder<number>,
+  scope: RawBuilder<boolean>,
+): RawBuilder<unknown> {
   if (dialect === 'sqlite') {
-    return sql`json_extract(${attributes}, '$."cairn.llm.timeToFirstTokenMs"')`;
+    const value = sql`json_extract(s.attributes, '$."cairn.llm.timeToFirstTokenMs"')`;
+    return sql`select ${bucket} as bucket, ${value} as v from spans s
+      where ${scope} and s.span_type in ('CHAT_MODEL', 'LLM') and ${value} is not null
+        and typeof(${value}) in ('integer', 'real')`;
   }
-  const text = sql`(${attributes}::json ->> ${ttftAttribute})`;
-  return sql`case when ${text} ~ '^[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$' then ${text}::double precision end`;
-}
-
-/** A condition keeping only LLM spans whose time to first token is a number (see `ttftSql`). */
-export function hasTtftSql(dialect: StorageDialect, alias: string): RawBuilder<boolean> {
-  const type = sql.ref(`${alias}.span_type`);
-  const value = ttftSql(dialect, alias);
-  if (dialect === 'sqlite') {
-    // The first two terms are migration 006's partial-index condition, word for word.
-    return sql`${type} in ('CHAT_MODEL', 'LLM') and ${value} is not null
-      and typeof(${value}) in ('integer', 'real')`;
-  }
-  return sql`${type} in ('CHAT_MODEL', 'LLM') and ${value} is not null`;
+  return sql`select bucket, ttft_text::double precision as v from (
+      select ${bucket} as bucket, s.attributes::json ->> ${ttftAttribute} as ttft_text from spans s
+      where ${scope} and s.span_type in ('CHAT_MODEL', 'LLM')
+        and s.attributes like ${`%"${ttftAttribute}"%`} offset 0) extracted
+    where ttft_text ~ '^[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$'`;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { PercentilePoint, PerformanceDashboard } from '@cairn/spec';
 import { type RawBuilder, sql } from 'kysely';
 import type { Storage } from '../storage/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
-import { exceptionTypeSql, hasTtftSql, ttftSql } from './json-sql.js';
+import { exceptionTypeSql, ttftSourceSql } from './json-sql.js';
 import { emptyPercentiles, type PercentileRows, percentilesOf } from './percentile-query.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
 import { spanScopeSql, traceScopeSql } from './trace-scope.js';
@@ -22,8 +22,7 @@ export async function performanceDashboard(
       where ${finished} and t.execution_time_ms is not null`;
   const spanBucket = bucketKeySql(dialect, sql`(s.start_time_ns / 1000000)`, request.bucket);
   const ttftSource = (bucket: RawBuilder<number>) =>
-    sql`select ${bucket} as bucket, ${ttftSql(dialect, 's')} as v from spans s
-      where ${spanScopeSql(request)} and ${hasTtftSql(dialect, 's')}`;
+    ttftSourceSql(dialect, bucket, spanScopeSql(request));
 
   // One scan counts traces, errors and timed traces per bucket; SQLite's percentiles reuse it.
   const errorRows = await sql<{ bucket: number; total: number; errors: number; timed: number }>`

@@ -39,7 +39,7 @@ export function dashboardsMigration(dialect: StorageDialect): Migration {
         .where(sql.ref('span_type'), '=', 'TOOL')
         .execute();
       if (dialect === 'sqlite') {
-        // The expression must match dashboards/json-sql.ts's ttftSql word for word.
+        // The expression must match dashboards/json-sql.ts's ttftSourceSql word for word.
         const ttft = `json_extract(attributes, '$."cairn.llm.timeToFirstTokenMs"')`;
         await sql
           .raw(
