@@ -256,7 +256,7 @@ console.log(card.trimEnd());
 
 if (webhook) {
   heading('What the deployment system received');
-  await receiver.waitFor(5, 5000);
+  await receiver.settle(500, 10_000);
   for (const event of receiver.events)
     console.log(`${event.verified ? 'signed ✓' : 'UNSIGNED ✗'}  ${event.type}  ${event.summary}`);
   // Stop deliveries to this receiver, which ends with the script; the log stays readable.

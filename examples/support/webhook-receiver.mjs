@@ -57,11 +57,13 @@ export async function startWebhookReceiver(secret) {
   return {
     url: `http://127.0.0.1:${server.address().port}/hooks/cairn`,
     events,
-    /** Waits until `count` events arrived or `timeoutMs` passed. */
-    async waitFor(count, timeoutMs) {
+    /** Waits until no event arrived for `quietMs` (after at least one), or `timeoutMs` passed. */
+    async settle(quietMs, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      while (events.length < count && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      let seen = -1;
+      while (Date.now() < deadline && (events.length === 0 || events.length !== seen)) {
+        seen = events.length;
+        await new Promise((resolve) => setTimeout(resolve, quietMs));
       }
     },
     close: () =>
