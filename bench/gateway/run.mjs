@@ -1,6 +1,7 @@
 // Gateway bench: a zero-latency fake provider, a bare node:http keep-alive proxy (the floor) and
 // Cairn's gateway (routing, limits, budgets and trace logging on), measured A B A B on loopback.
 // Usage: node bench/gateway/run.mjs [--duration 10] [--rounds 2] [--soak 600] [--no-build] [--json]
+//          [--portkey /path/to/node_modules/@portkey-ai/gateway/build/start-server.js]
 import { execFileSync, fork } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     soak: { type: 'string', default: '0' },
+    // Path to Portkey's start-server.js (npm @portkey-ai/gateway, installed outside the repo).
+    portkey: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -55,16 +58,57 @@ function start(script, args = []) {
 }
 
 function stats(child) {
+  if (!child.send) return procStats(child.pid);
   return new Promise((resolve) => {
     child.once('message', resolve);
     child.send('stats');
   });
 }
 
+/** CPU and RSS of a child without an IPC channel (Portkey), from /proc. */
+async function procStats(pid) {
+  const { readFile } = await import('node:fs/promises');
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))[1]);
+  // Clock ticks are 1/100 s on Linux; report microseconds like process.cpuUsage.
+  return { cpu: { user: ticks * 10_000, system: 0 }, rss: rssKb * 1024 };
+}
+
+async function startPortkey(path, upstreamPort) {
+  const { spawn } = await import('node:child_process');
+  const port = 18_787;
+  const child = spawn(process.execPath, [path, `--port=${port}`, '--headless'], {
+    stdio: 'ignore',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ok = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+  }
+  const headers = {
+    'x-portkey-provider': 'openai',
+    'x-portkey-custom-host': `http://127.0.0.1:${upstreamPort}/v1`,
+    authorization: 'Bearer sk-bench',
+  };
+  return { child, port, headers };
+}
+
 /** Sequential requests for `seconds` over one keep-alive socket: precise latency percentiles. */
-async function sequentialLatency(port, seconds, payload = body, firstByte = false) {
+async function sequentialLatency(
+  port,
+  seconds,
+  payload = body,
+  firstByte = false,
+  extraHeaders = {},
+) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const samples = [];
+  let failed = 0;
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until) {
     samples.push(
@@ -78,6 +122,7 @@ async function sequentialLatency(port, seconds, payload = body, firstByte = fals
             path: '/v1/chat/completions',
             agent,
             headers: {
+              ...extraHeaders,
               'content-type': 'application/json',
               'content-length': Buffer.byteLength(payload),
             },
@@ -87,6 +132,7 @@ async function sequentialLatency(port, seconds, payload = body, firstByte = fals
             response.on('data', () => {
               first ??= performance.now() - started;
             });
+            if (response.statusCode !== 200) failed++;
             response.on('end', () => resolve(firstByte ? first : performance.now() - started));
           },
         );
@@ -101,14 +147,15 @@ async function sequentialLatency(port, seconds, payload = body, firstByte = fals
     p50: samples[Math.floor(samples.length * 0.5)],
     p99: samples[Math.floor(samples.length * 0.99)],
     count: samples.length,
+    failed,
   };
 }
 
-async function load(port, connections, seconds) {
+async function load(port, connections, seconds, extraHeaders = {}) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/v1/chat/completions`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...extraHeaders, 'content-type': 'application/json' },
     body,
     connections,
     duration: seconds,
@@ -122,11 +169,13 @@ async function load(port, connections, seconds) {
   };
 }
 
-async function measure(name, port, child) {
-  const c1 = await sequentialLatency(port, duration / 2);
-  const ttfb = await sequentialLatency(port, Math.max(1, duration / 4), streamBody, true);
+async function measure(name, port, child, headers = {}, streaming = true) {
+  const c1 = await sequentialLatency(port, duration / 2, body, false, headers);
+  const ttfb = streaming
+    ? await sequentialLatency(port, Math.max(1, duration / 4), streamBody, true, headers)
+    : { p50: undefined };
   const before = await stats(child);
-  const c64 = await load(port, 64, duration);
+  const c64 = await load(port, 64, duration, headers);
   const after = await stats(child);
   const cpuMicros = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
   return {
@@ -137,7 +186,7 @@ async function measure(name, port, child) {
     p99c64: c64.p99,
     cpuPerRequestUs: cpuMicros / Math.max(1, c64.total),
     rssMb: after.rss / 1e6,
-    failures: c64.non2xx + c64.errors,
+    failures: c64.non2xx + c64.errors + c1.failed + (ttfb.failed ?? 0),
     dropped: after.dropped,
   };
 }
@@ -145,8 +194,10 @@ async function measure(name, port, child) {
 const provider = await start('fake-provider.mjs');
 const bare = await start('bare-proxy.mjs', [String(provider.port)]);
 const cairn = await start('cairn-gateway.mjs', [String(provider.port)]);
+const portkey = values.portkey ? await startPortkey(values.portkey, provider.port) : undefined;
 // Warm up JITs and keep-alive pools before measuring.
 for (const port of [provider.port, bare.port, cairn.port]) await load(port, 16, 2);
+if (portkey) await load(portkey.port, 16, 2, portkey.headers);
 const direct = await sequentialLatency(provider.port, duration / 2);
 const directTtfb = await sequentialLatency(
   provider.port,
@@ -155,10 +206,15 @@ const directTtfb = await sequentialLatency(
   true,
 );
 
-const results = { bare: [], cairn: [] };
+const results = { bare: [], cairn: [], ...(portkey ? { portkey: [] } : {}) };
 for (let round = 0; round < rounds; round++) {
   results.bare.push(await measure('bare', bare.port, bare.child));
   results.cairn.push(await measure('cairn', cairn.port, cairn.child));
+  // Portkey 1.15's streaming path fails against the fake (500), so only its plain calls are measured.
+  if (portkey)
+    results.portkey.push(
+      await measure('portkey', portkey.port, portkey.child, portkey.headers, false),
+    );
 }
 // Optional soak: load Cairn for --soak seconds and sample its RSS, to see whether it grows.
 const soakSeconds = Number(values.soak);
@@ -171,7 +227,8 @@ if (soakSeconds > 0) {
   }
   await loading;
 }
-for (const { child } of [provider, bare, cairn]) child.removeAllListeners('exit').kill();
+for (const { child } of [provider, bare, cairn, ...(portkey ? [portkey] : [])])
+  child.removeAllListeners('exit').kill();
 
 const median = (rows, key) => {
   const sorted = rows.map((row) => row[key]).sort((a, b) => a - b);
@@ -189,7 +246,8 @@ const summary = Object.fromEntries(
   ]),
 );
 const added = (name) => summary[name].p50c1 - direct.p50;
-const addedTtfb = (name) => summary[name].ttfb - directTtfb.p50;
+const addedTtfb = (name) =>
+  summary[name].ttfb === undefined ? undefined : summary[name].ttfb - directTtfb.p50;
 const checks = [
   [
     'throughput c=64 ≥ 0.8× bare',
@@ -217,6 +275,15 @@ const checks = [
     addedTtfb('cairn') - addedTtfb('bare') <= 0.5,
   ],
   ['RSS ≤ 120 MB', summary.cairn.rssMb, summary.cairn.rssMb <= 120],
+  ...(summary.portkey
+    ? [
+        [
+          'throughput c=64 ≥ 6× Portkey',
+          summary.cairn.rps / summary.portkey.rps,
+          summary.cairn.rps / summary.portkey.rps >= 6,
+        ],
+      ]
+    : []),
 ];
 
 if (values.json) {
@@ -224,7 +291,8 @@ if (values.json) {
     JSON.stringify({ duration, rounds, direct, directTtfb, results, summary, checks }, null, 2),
   );
 } else {
-  const fmt = (value, digits = 2) => (value === undefined ? '-' : Number(value).toFixed(digits));
+  const fmt = (value, digits = 2) =>
+    value === undefined || Number.isNaN(value) ? '-' : Number(value).toFixed(digits);
   console.log(
     `\nGateway bench (loopback, zero-latency fake provider, ${duration} s cells, ${rounds} rounds A B A B, medians)`,
   );
@@ -235,7 +303,7 @@ if (values.json) {
     '\n| server | added p50 c=1 (ms) | added TTFB (ms) | req/s c=64 | p99 c=64 (ms) | CPU/req (µs) | RSS (MB) | failures |',
   );
   console.log('|---|---|---|---|---|---|---|---|');
-  for (const name of ['bare', 'cairn']) {
+  for (const name of Object.keys(summary)) {
     const row = summary[name];
     console.log(
       `| ${name} | ${fmt(added(name), 3)} | ${fmt(addedTtfb(name), 3)} | ${fmt(row.rps, 0)} | ${fmt(row.p99c64, 0)} | ${fmt(row.cpuPerRequestUs, 0)} | ${fmt(row.rssMb, 0)} | ${row.failures} |`,
@@ -248,4 +316,8 @@ if (values.json) {
   console.log(
     `\nlog records dropped by the gateway: ${results.cairn.map((row) => row.dropped).join(', ')}`,
   );
+  if (soak.length > 0) {
+    const trace = soak.map((mb) => mb.toFixed(0)).join(' ');
+    console.log(`soak ${soakSeconds} s at c=64, Cairn RSS every 10 s (MB): ${trace}`);
+  }
 }

@@ -35,13 +35,18 @@ export async function sendResult(
     'x-accel-buffering': 'no',
   });
   const iterator = result.chunks[Symbol.asyncIterator]();
+  let first = true;
   try {
     while (true) {
       const next = await iterator.next();
       if (next.done) break;
       if (response.destroyed) break;
-      // Each chunk is written (and so flushed) as it arrives; waits only when the socket is full.
+      // Each chunk is written as it arrives; waits only when the socket is full.
       if (!response.write(`data: ${JSON.stringify(next.value)}\n\n`)) await drained(response);
+      // Node corks chunked writes until the next tick; chunks already buffered upstream would all
+      // wait for the last one. Let the first go out at once (time to first token).
+      else if (first) await new Promise((resolve) => process.nextTick(resolve));
+      first = false;
     }
     if (!response.destroyed) response.end('data: [DONE]\n\n');
   } catch (error) {
