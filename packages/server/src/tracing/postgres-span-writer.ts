@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { numberArray, textArray } from './postgres-arrays.js';
+import { float8Array, int4Array, int8Array, textArray } from './postgres-arrays.js';
 import {
   metadataRows,
   type SpanBatch,
@@ -12,11 +12,13 @@ import type { EncodedBatch, SpanWriter } from './span-writer.js';
 import { traceRowColumns, traceRows, traceRowUpsert } from './trace-row.js';
 
 const text = <T>(rows: readonly T[], pick: (row: T) => string | null) => textArray(rows.map(pick));
-const numbers = <T>(rows: readonly T[], pick: (row: T) => number | bigint | null) =>
-  numberArray(rows.map(pick));
+const int8 = <T>(rows: readonly T[], pick: (row: T) => number | bigint | null) =>
+  int8Array(rows.map(pick));
+const float8 = <T>(rows: readonly T[], pick: (row: T) => number | null) =>
+  float8Array(rows.map(pick));
 
-/** The spans as 22 array literals, one per column, in `spans` column order. */
-function spanArrays(spans: readonly SpanRecord[]): string[] {
+/** The spans as 22 binary arrays, one per column, in `spans` column order. */
+function spanArrays(spans: readonly SpanRecord[]): Buffer[] {
   return [
     text(spans, (s) => s.requestId),
     text(spans, (s) => s.spanId),
@@ -24,16 +26,16 @@ function spanArrays(spans: readonly SpanRecord[]): string[] {
     text(spans, (s) => s.otelTraceId),
     text(spans, (s) => s.name),
     text(spans, (s) => s.spanType),
-    numbers(spans, (s) => s.kind),
-    numbers(spans, (s) => s.startNs),
-    numbers(spans, (s) => s.endNs),
+    int4Array(spans.map((s) => s.kind)),
+    int8(spans, (s) => s.startNs),
+    int8(spans, (s) => s.endNs),
     text(spans, (s) => s.status),
     text(spans, (s) => s.statusMessage),
     text(spans, (s) => s.model),
-    numbers(spans, (s) => s.inputTokens),
-    numbers(spans, (s) => s.outputTokens),
-    numbers(spans, (s) => s.totalTokens),
-    numbers(spans, (s) => s.cost),
+    int8(spans, (s) => s.inputTokens),
+    int8(spans, (s) => s.outputTokens),
+    int8(spans, (s) => s.totalTokens),
+    float8(spans, (s) => s.cost),
     text(spans, (s) => s.attributes),
     text(spans, (s) => s.events),
     text(spans, (s) => s.links),
@@ -45,7 +47,7 @@ function spanArrays(spans: readonly SpanRecord[]): string[] {
 
 /**
  * The span hot path on PostgreSQL, in three round trips per batch: one `insert … select from
- * unnest(arrays)` for the spans that also reports which of them were already stored; one
+ * unnest(arrays)` (binary arrays) for the spans that also reports which of them were already stored; one
  * statement whose data-modifying CTEs upsert the traces, per-model usage, metadata and tags;
  * and, only when a span was sent again, the per-span replacement of what it had stored.
  */
@@ -56,7 +58,7 @@ export function postgresSpanWriter(): SpanWriter {
     },
 
     async write(trx, experimentId, { batch, rows }) {
-      const a = rows as string[];
+      const a = rows as Buffer[];
       const spans = batch.spans;
       const conflicts = await sql<{ trace_id: string; span_id: string }>`with input as (
           select * from unnest(${a[0]}::text[], ${a[1]}::text[], ${a[2]}::text[], ${a[3]}::text[],
@@ -102,28 +104,28 @@ export function postgresSpanWriter(): SpanWriter {
       await sql`with traces as (
           insert into trace_info (${sql.raw(traceRowColumns)})
           select * from unnest(${text(traces, (t) => t.requestId)}::text[],
-            ${numbers(traces, (t) => t.experimentId)}::int8[],
-            ${numbers(traces, (t) => t.timestampMs)}::int8[],
-            ${numbers(traces, (t) => t.executionTimeMs)}::int8[],
+            ${int8(traces, (t) => t.experimentId)}::int8[],
+            ${int8(traces, (t) => t.timestampMs)}::int8[],
+            ${int8(traces, (t) => t.executionTimeMs)}::int8[],
             ${text(traces, (t) => t.status)}::text[], ${text(traces, (t) => t.name)}::text[],
             ${text(traces, (t) => t.requestPreview)}::text[],
             ${text(traces, (t) => t.responsePreview)}::text[],
             ${text(traces, (t) => t.rootSpanId)}::text[],
-            ${numbers(traces, (t) => t.inputTokens)}::int8[],
-            ${numbers(traces, (t) => t.outputTokens)}::int8[],
-            ${numbers(traces, (t) => t.totalTokens)}::int8[],
-            ${numbers(traces, (t) => t.cost)}::float8[],
-            ${numbers(traces, (t) => t.spanCount)}::int8[])
+            ${int8(traces, (t) => t.inputTokens)}::int8[],
+            ${int8(traces, (t) => t.outputTokens)}::int8[],
+            ${int8(traces, (t) => t.totalTokens)}::int8[],
+            ${float8(traces, (t) => t.cost)}::float8[],
+            ${int8(traces, (t) => t.spanCount)}::int8[])
           ${sql.raw(traceRowUpsert)}
         ),
         usage as (
           insert into trace_usage (request_id, model, input_tokens, output_tokens, total_tokens,
             cost, span_count)
           select * from unnest(${text(models, (m) => m.requestId)}::text[],
-            ${text(models, (m) => m.model)}::text[], ${numbers(models, (m) => m.inputTokens)}::int8[],
-            ${numbers(models, (m) => m.outputTokens)}::int8[],
-            ${numbers(models, (m) => m.totalTokens)}::int8[], ${numbers(models, (m) => m.cost)}::float8[],
-            ${numbers(models, (m) => m.spanCount)}::int8[])
+            ${text(models, (m) => m.model)}::text[], ${int8(models, (m) => m.inputTokens)}::int8[],
+            ${int8(models, (m) => m.outputTokens)}::int8[],
+            ${int8(models, (m) => m.totalTokens)}::int8[], ${float8(models, (m) => m.cost)}::float8[],
+            ${int8(models, (m) => m.spanCount)}::int8[])
           on conflict (request_id, model) do update set
             input_tokens = trace_usage.input_tokens + excluded.input_tokens,
             output_tokens = trace_usage.output_tokens + excluded.output_tokens,

@@ -82,6 +82,20 @@ describe.each(testBackends())('span ingestion into traces on $name', (backend) =
     expect(await search("metadata.`mlflow.sourceRun` = 'run-1'")).toEqual([`tr-${traceId}`]);
   });
 
+  it('stores text with quotes, braces, backslashes and non-ASCII characters verbatim', async () => {
+    const traceId = hexId(16);
+    const start = BigInt(Date.now()) * 1_000_000n;
+    const name = 'say "hi" {a,b} \\ NULL ünïcødé 🪨';
+    await send([
+      { traceId, spanId: hexId(8), name, start, end: start, attributes: { [name]: name } },
+    ]);
+    const page = (
+      await test.app.inject({ method: 'GET', url: `/api/2.0/cairn/traces/tr-${traceId}/spans` })
+    ).json();
+    expect(page.spans[0]).toMatchObject({ name, attributes: { [name]: name } });
+    expect(await trace(traceId)).toMatchObject({ name, state: 'OK' });
+  });
+
   it('replaces re-sent spans and keeps the roll-ups exact', async () => {
     const spans = ragTrace();
     const traceId = spans[0]!.traceId;
