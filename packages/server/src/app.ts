@@ -5,6 +5,7 @@ import type { ServerConfig } from './config.js';
 import { registerDashboardRoutes } from './dashboards/index.js';
 import { invalidParameter } from './errors.js';
 import { type EvaluationOptions, registerEvaluationRoutes } from './evaluation/index.js';
+import { type GatewayOptions, registerGatewayRoutes } from './gateway/index.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerObservability } from './observability/index.js';
 import { type RegistryOptions, registerRegistryRoutes } from './registry/index.js';
@@ -20,6 +21,7 @@ export interface BuildAppOptions {
   logLevel?: ServerConfig['logLevel'];
   registry?: RegistryOptions;
   evaluation?: EvaluationOptions;
+  gateway?: GatewayOptions;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function createApp(config: ServerConfig): Promise<FastifyInstance> 
       logLevel: config.logLevel,
       registry: { webhooksAllowPrivate: config.webhooksAllowPrivate },
       evaluation: { ...(config.evaluationJudge ? { judgeSettings: config.evaluationJudge } : {}) },
+      gateway: { ...(config.gatewayConfig ? { configPath: config.gatewayConfig } : {}) },
     });
     app.addHook('onClose', async () => {
       await storage.writes.drain();
@@ -92,6 +95,7 @@ export function buildApp(context: AppContext, options: BuildAppOptions = {}): Fa
   registerTracingRoutes(app, context);
   registerEvaluationRoutes(app, context, options.evaluation);
   registerDashboardRoutes(app, context);
+  registerGatewayRoutes(app, context, options.gateway);
   registerWebUi(app);
   return app;
 }

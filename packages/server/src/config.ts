@@ -21,13 +21,21 @@ export interface ServerConfig {
   webhooksAllowPrivate: boolean;
   /** Where online-evaluation judges point (CAIRN_GATEWAY_URL, OPENAI_BASE_URL, OPENAI_API_KEY). */
   evaluationJudge?: JudgeSettings;
+  /** A gateway YAML to mount in the server (`--gateway-config`, CAIRN_GATEWAY_CONFIG). */
+  gatewayConfig?: string;
 }
 
 /** Flags as the CLI passes them; any may be absent. */
 export type ServerFlags = Partial<
   Pick<
     ServerConfig,
-    'host' | 'port' | 'backendStoreUri' | 'artifactsDestination' | 'workers' | 'logLevel'
+    | 'host'
+    | 'port'
+    | 'backendStoreUri'
+    | 'artifactsDestination'
+    | 'workers'
+    | 'logLevel'
+    | 'gatewayConfig'
   >
 >;
 
@@ -59,6 +67,7 @@ export function loadServerConfig(
       flags.logLevel ?? (env.CAIRN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'warn',
     webhooksAllowPrivate: /^(1|true|yes)$/i.test(env.CAIRN_WEBHOOKS_ALLOW_PRIVATE ?? ''),
     evaluationJudge: judgeSettingsFromEnv(env),
+    ...gatewayConfigOf(flags.gatewayConfig ?? (env.CAIRN_GATEWAY_CONFIG || undefined)),
   };
 }
 
@@ -89,6 +98,10 @@ function artifactStoreSettings(env: NodeJS.ProcessEnv): ArtifactStoreSettings {
       accountKey: env.AZURE_STORAGE_ACCESS_KEY || env.AZURE_STORAGE_ACCOUNT_KEY || undefined,
     },
   };
+}
+
+function gatewayConfigOf(path: string | undefined): Pick<ServerConfig, 'gatewayConfig'> {
+  return path ? { gatewayConfig: path } : {};
 }
 
 function integerFrom(text: string | undefined, name: string): number | undefined {

@@ -225,8 +225,10 @@ function costFrom(
 ): number | null {
   const given = attributes['mlflow.llm.cost'];
   if (given && typeof given === 'object') {
-    const total = numberOf((given as Record<string, unknown>).total_cost);
-    if (total !== undefined) return total;
+    // USD amounts are fractions: not numberOf, which truncates token counts to integers.
+    const raw = (given as Record<string, unknown>).total_cost;
+    const total = typeof raw === 'string' && raw !== '' ? Number(raw) : raw;
+    if (typeof total === 'number' && Number.isFinite(total) && total >= 0) return total;
   }
   if (model === null || usage === null) return null;
   return (
