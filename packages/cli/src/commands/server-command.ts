@@ -17,7 +17,7 @@ export function serverCommand(program: Command): void {
     .description(
       'Start the tracking server. Defaults to SQLite and local artifacts under ./cairn-data.\n' +
         'Every flag can also come from the environment: CAIRN_HOST, CAIRN_PORT,\n' +
-        'CAIRN_BACKEND_STORE_URI, CAIRN_ARTIFACTS_DESTINATION, CAIRN_WORKERS.\n' +
+        'CAIRN_BACKEND_STORE_URI, CAIRN_ARTIFACTS_DESTINATION, CAIRN_WORKERS, CAIRN_GATEWAY_CONFIG.\n' +
         'Example: cairn server --port 5000 --backend-store-uri postgresql://u:p@db:5432/cairn --workers 4',
     )
     .option('-h, --host <host>', 'address to listen on (default 127.0.0.1)')
@@ -35,6 +35,10 @@ export function serverCommand(program: Command): void {
       'worker processes sharing the port (default 1; use PostgreSQL for more than a few)',
       parsePositiveInteger,
     )
+    .option(
+      '--gateway-config <file>',
+      'also serve the AI gateway from this YAML (/v1/chat/completions, ...); its calls become traces',
+    )
     .action(
       async (options: {
         host?: string;
@@ -42,6 +46,7 @@ export function serverCommand(program: Command): void {
         backendStoreUri?: string;
         artifactsDestination?: string;
         workers?: number;
+        gatewayConfig?: string;
       }) => {
         const config = loadServerConfig(options);
         if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config);
@@ -127,7 +132,8 @@ async function superviseWorkers(config: ServerConfig): Promise<void> {
 }
 
 function describeStores(config: ServerConfig): string {
-  return `store ${redactPassword(config.backendStoreUri)}, artifacts ${config.artifactsDestination}`;
+  const gateway = config.gatewayConfig ? `, gateway ${config.gatewayConfig}` : '';
+  return `store ${redactPassword(config.backendStoreUri)}, artifacts ${config.artifactsDestination}${gateway}`;
 }
 
 function describe(error: unknown): string {

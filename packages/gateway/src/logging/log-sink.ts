@@ -34,19 +34,52 @@ export class HttpLogSink implements GatewayLogSink {
       fetch?: typeof fetch;
       headers?: Record<string, string>;
       timeoutMs?: number;
+      /** Where upload failures are reported (default: console.warn); never given a secret. */
+      warn?: (message: string) => void;
     } = {},
   ) {
     this.url = trackingUri.replace(/\/+$/, '') + gatewayLogsPath;
+    // A tracking URI may carry credentials (http://user:token@host): never print them.
+    this.shownUrl = this.url.replace(/\/\/[^/@]*@/, '//');
   }
 
+  private readonly shownUrl: string;
+  /** When each kind of failure was last reported, so a down server does not flood the log. */
+  private readonly warnedAt = new Map<string, number>();
+
   async write(batch: GatewayLogBatch): Promise<void> {
-    const response = await (this.options.fetch ?? globalThis.fetch)(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...this.options.headers },
-      body: JSON.stringify(batch),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-    });
+    let response: Response;
+    try {
+      response = await (this.options.fetch ?? globalThis.fetch)(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.options.headers },
+        body: JSON.stringify(batch),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      this.warn(cause, `cannot reach ${this.shownUrl} (${cause})`, batch);
+      throw error;
+    }
     await response.body?.cancel();
-    if (!response.ok) throw new Error(`gateway log upload failed: HTTP ${response.status}`);
+    if (!response.ok) {
+      this.warn(
+        `HTTP ${response.status}`,
+        `${this.shownUrl} answered HTTP ${response.status}`,
+        batch,
+      );
+      throw new Error(`gateway log upload failed: HTTP ${response.status}`);
+    }
+  }
+
+  /** Warns once per failure kind per minute; the URL is the tracking URI, headers never shown. */
+  private warn(kind: string, what: string, batch: GatewayLogBatch): void {
+    const now = Date.now();
+    const last = this.warnedAt.get(kind);
+    if (last !== undefined && now - last < 60_000) return;
+    this.warnedAt.set(kind, now);
+    (this.options.warn ?? console.warn)(
+      `cairn gateway: call records not stored: ${what}; ${batch.records.length} record(s) dropped (repeats of this warning are muted for a minute)`,
+    );
   }
 }
