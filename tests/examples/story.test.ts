@@ -142,9 +142,27 @@ describe('examples/: the loan-chatbot story end to end', () => {
     expect(output).toContain('ok ok ok ok ok ok ok ok 429 429');
     expect(output).toMatch(/refused with 429: Budget exceeded for tag 'cost_center=growth-lab'/);
   });
-  it.todo(
-    "step 4: the gateway's call records arrive as traces (the server has no POST /api/2.0/cairn/gateway/logs yet)",
-  );
+  it("step 4: the gateway's call records arrive as traces", async () => {
+    const { traces } = await api('/api/2.0/cairn/traces/search', {
+      experiment_ids: [await experimentId('gateway')],
+      filter: "metadata.`cairn.gateway.route` LIKE 'loan-%'",
+      max_results: 1000,
+    });
+    expect(traces.length).toBeGreaterThan(10);
+    const names = new Set(traces.map((trace: Json) => trace.name));
+    expect([...names].sort()).toEqual(['loan-assistant', 'loan-faq']);
+    const answered = traces.filter((trace: Json) => trace.state === 'OK');
+    expect(answered.some((trace: Json) => trace.usage.total_tokens > 0 && trace.cost > 0)).toBe(
+      true,
+    );
+    // Who asked and for which team, from the x-cairn-* headers; the budget refusal is an error.
+    const growth = traces.filter(
+      (trace: Json) => trace.trace_metadata['mlflow.trace.user'] === 'growth-bot',
+    );
+    expect(growth.length).toBeGreaterThan(0);
+    expect(growth.every((trace: Json) => trace.tags.cost_center === 'growth-lab')).toBe(true);
+    expect(growth.some((trace: Json) => trace.state === 'ERROR')).toBe(true);
+  });
 
   it('step 5: evaluate-prompts.mjs evaluates three prompts; the gate fails the regressing one', async () => {
     const output = await example('evaluate-prompts.mjs');
