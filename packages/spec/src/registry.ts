@@ -127,7 +127,12 @@ export interface AbTest {
 export interface AbVariantReport {
   variant: string;
   version?: string;
+  /** Where the outcomes come from: the variant's tagged traces when it has any, else its runs. */
+  source?: 'traces' | 'runs';
   count: number;
+  /** Traces and runs tagged with the variant. */
+  trace_count?: number;
+  run_count?: number;
   error_rate: number;
   latency_p50_ms?: number;
   latency_p95_ms?: number;

@@ -13,6 +13,12 @@ export { decodeOtlpJson } from './otlp-json.js';
 export { decodeOtlpProtobuf } from './otlp-protobuf.js';
 export type { OtlpSpan } from './otlp-span.js';
 export { spanSemantics, spanTypes } from './semantic-conventions.js';
+export {
+  type Moments,
+  type TraceOutcome,
+  type TraceOutcomeQuery,
+  traceOutcomesByTag,
+} from './trace-outcomes.js';
 export { TraceRetention } from './trace-retention.js';
 export { searchTraceIds } from './trace-search.js';
 export { TraceService } from './trace-service.js';

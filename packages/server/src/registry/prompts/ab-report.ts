@@ -1,5 +1,12 @@
 import type { AbComparison, AbTest, AbTestReport, AbVariantReport, Run } from '@cairn/spec';
-import { mean, percentile, twoProportionZTest, welchTTest } from './statistics.js';
+import type { TraceOutcome } from '../../tracing/index.js';
+import {
+  momentsOf,
+  percentile,
+  type SampleMoments,
+  twoProportionZTest,
+  welchTTestOfMoments,
+} from './statistics.js';
 
 /** One observed unit of traffic: a run tagged with the test and a variant. */
 export interface Observation {
@@ -47,6 +54,60 @@ export function observationOf(run: Run, variant: string): Observation {
   };
 }
 
+/** A variant's outcomes as aggregates, from its traces or from its runs. */
+export interface VariantOutcome {
+  source: 'traces' | 'runs';
+  traceCount: number;
+  runCount: number;
+  count: number;
+  errors: number;
+  latency: SampleMoments;
+  latencyP50?: number;
+  latencyP95?: number;
+  cost: SampleMoments;
+  feedback: { n: number; positive: number };
+  scores: SampleMoments;
+}
+
+/** Aggregates a variant's run observations (runs carry few enough values to hold in memory). */
+export function outcomeOfRuns(observations: readonly Observation[]): VariantOutcome {
+  const values = (pick: (o: Observation) => number | undefined) =>
+    observations.map(pick).filter((v): v is number => v !== undefined);
+  const latencies = values((o) => o.latencyMs);
+  const feedback = values((o) => o.feedback);
+  return {
+    source: 'runs',
+    traceCount: 0,
+    runCount: observations.length,
+    count: observations.length,
+    errors: observations.filter((o) => o.error).length,
+    latency: momentsOf(latencies),
+    latencyP50: percentile(latencies, 50),
+    latencyP95: percentile(latencies, 95),
+    cost: momentsOf(values((o) => o.costUsd)),
+    feedback: { n: feedback.length, positive: feedback.filter((v) => v > 0).length },
+    scores: momentsOf(values((o) => o.score)),
+  };
+}
+
+/** A variant's outcomes from its tagged traces (every trace has a cost roll-up, 0 if none). */
+export function outcomeOfTraces(traces: TraceOutcome, runCount: number): VariantOutcome {
+  return {
+    source: 'traces',
+    traceCount: traces.traces,
+    runCount,
+    count: traces.traces,
+    errors: traces.errors,
+    latency: traces.latency,
+    latencyP50: traces.latencyP50,
+    latencyP95: traces.latencyP95,
+    cost: { n: traces.traces, sum: traces.cost, sumSquares: 0 },
+    feedback: traces.feedback,
+    scores: traces.scores,
+  };
+}
+
+const empty: VariantOutcome = outcomeOfRuns([]);
 const alpha = 0.05;
 
 /**
@@ -57,19 +118,18 @@ const alpha = 0.05;
  */
 export function buildAbReport(
   test: AbTest,
-  observations: readonly Observation[],
+  outcomes: Map<string, VariantOutcome>,
   versions: Map<string, string>,
 ): AbTestReport {
-  const groups = new Map(test.variants.map((variant) => [variant.name, [] as Observation[]]));
-  for (const observation of observations) groups.get(observation.variant)?.push(observation);
+  const of = (name: string) => outcomes.get(name) ?? empty;
   const variants = test.variants.map((variant) =>
-    variantReport(variant.name, groups.get(variant.name)!, versions.get(variant.name)),
+    variantReport(variant.name, of(variant.name), versions.get(variant.name)),
   );
   const baseline = test.variants[0]!.name;
-  const base = groups.get(baseline)!;
+  const base = of(baseline);
   const comparisons: AbComparison[] = [];
   for (const variant of test.variants.slice(1)) {
-    const other = groups.get(variant.name)!;
+    const other = of(variant.name);
     const compare = (
       metric: AbComparison['metric'],
       kind: AbComparison['test'],
@@ -88,78 +148,72 @@ export function buildAbReport(
         significant: result.pValue < alpha,
       });
     };
-    const rate = (list: Observation[], pick: (o: Observation) => number | undefined) => {
-      const values = list.map(pick).filter((v): v is number => v !== undefined);
-      return { hits: values.filter((v) => v > 0).length, total: values.length };
-    };
-    const errorsA = rate(base, (o) => (o.error ? 1 : 0));
-    const errorsB = rate(other, (o) => (o.error ? 1 : 0));
-    compare(
+    const proportions = (
+      metric: AbComparison['metric'],
+      a: { hits: number; total: number },
+      b: { hits: number; total: number },
+    ) =>
+      compare(
+        metric,
+        'two-proportion-z',
+        twoProportionZTest(a.hits, a.total, b.hits, b.total),
+        a.total > 0 && b.total > 0 ? b.hits / b.total - a.hits / a.total : undefined,
+      );
+    proportions(
       'error_rate',
-      'two-proportion-z',
-      twoProportionZTest(errorsA.hits, errorsA.total, errorsB.hits, errorsB.total),
-      ratio(errorsB) !== undefined && ratio(errorsA) !== undefined
-        ? ratio(errorsB)! - ratio(errorsA)!
-        : undefined,
+      { hits: base.errors, total: base.count },
+      { hits: other.errors, total: other.count },
     );
-    const feedbackA = rate(base, (o) => o.feedback);
-    const feedbackB = rate(other, (o) => o.feedback);
-    compare(
+    proportions(
       'feedback_rate',
-      'two-proportion-z',
-      twoProportionZTest(feedbackA.hits, feedbackA.total, feedbackB.hits, feedbackB.total),
-      ratio(feedbackB) !== undefined && ratio(feedbackA) !== undefined
-        ? ratio(feedbackB)! - ratio(feedbackA)!
-        : undefined,
+      { hits: base.feedback.positive, total: base.feedback.n },
+      { hits: other.feedback.positive, total: other.feedback.n },
     );
     for (const [metric, pick] of [
-      ['latency_ms', (o: Observation) => o.latencyMs],
-      ['score', (o: Observation) => o.score],
+      ['latency_ms', (o: VariantOutcome) => o.latency],
+      ['score', (o: VariantOutcome) => o.scores],
     ] as const) {
-      const a = base.map(pick).filter((v): v is number => v !== undefined);
-      const b = other.map(pick).filter((v): v is number => v !== undefined);
-      const meanA = mean(a);
-      const meanB = mean(b);
+      const a = pick(base);
+      const b = pick(other);
       compare(
         metric,
         'welch-t',
-        welchTTest(a, b),
-        meanA !== undefined && meanB !== undefined ? meanB - meanA : undefined,
+        welchTTestOfMoments(a, b),
+        a.n > 0 && b.n > 0 ? b.sum / b.n - a.sum / a.n : undefined,
       );
     }
   }
   return { test, variants, comparisons, ...recommend(baseline, comparisons) };
 }
 
-function ratio(counts: { hits: number; total: number }): number | undefined {
-  return counts.total === 0 ? undefined : counts.hits / counts.total;
-}
-
 function variantReport(
   name: string,
-  list: Observation[],
+  outcome: VariantOutcome,
   version: string | undefined,
 ): AbVariantReport {
-  const latencies = list.map((o) => o.latencyMs).filter((v): v is number => v !== undefined);
-  const costs = list.map((o) => o.costUsd).filter((v): v is number => v !== undefined);
-  const feedback = list.map((o) => o.feedback).filter((v): v is number => v !== undefined);
-  const scores = list.map((o) => o.score).filter((v): v is number => v !== undefined);
   const defined = <T>(key: string, value: T | undefined) =>
     value === undefined ? {} : { [key]: value };
+  const average = (m: SampleMoments) => (m.n === 0 ? undefined : m.sum / m.n);
   return {
     variant: name,
     ...defined('version', version),
-    count: list.length,
-    error_rate: list.length === 0 ? 0 : list.filter((o) => o.error).length / list.length,
-    ...defined('latency_p50_ms', percentile(latencies, 50)),
-    ...defined('latency_p95_ms', percentile(latencies, 95)),
-    ...defined('mean_latency_ms', mean(latencies)),
-    ...defined('mean_cost_usd', mean(costs)),
-    total_cost_usd: costs.reduce((sum, cost) => sum + cost, 0),
-    feedback_count: feedback.length,
-    ...defined('feedback_rate', mean(feedback)),
-    score_count: scores.length,
-    ...defined('mean_score', mean(scores)),
+    source: outcome.source,
+    count: outcome.count,
+    trace_count: outcome.traceCount,
+    run_count: outcome.runCount,
+    error_rate: outcome.count === 0 ? 0 : outcome.errors / outcome.count,
+    ...defined('latency_p50_ms', outcome.latencyP50),
+    ...defined('latency_p95_ms', outcome.latencyP95),
+    ...defined('mean_latency_ms', average(outcome.latency)),
+    ...defined('mean_cost_usd', average(outcome.cost)),
+    total_cost_usd: outcome.cost.sum,
+    feedback_count: outcome.feedback.n,
+    ...defined(
+      'feedback_rate',
+      outcome.feedback.n === 0 ? undefined : outcome.feedback.positive / outcome.feedback.n,
+    ),
+    score_count: outcome.scores.n,
+    ...defined('mean_score', average(outcome.scores)),
   };
 }
 

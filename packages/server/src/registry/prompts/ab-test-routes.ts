@@ -2,12 +2,20 @@ import { type AbTest, assignVariant } from '@cairn/spec';
 import type { FastifyInstance } from 'fastify';
 import { invalidParameter } from '../../errors.js';
 import { RequestFields } from '../../http/request-fields.js';
+import { traceOutcomesByTag } from '../../tracing/index.js';
 import type { TrackingStore } from '../../tracking/index.js';
 import { cairnRoute } from '../cairn-route.js';
 import type { RegistryDeps } from '../registry-deps.js';
 import { actorOf, aliasField } from '../registry-fields.js';
 import { validateAlias } from '../registry-validation.js';
-import { buildAbReport, observationOf } from './ab-report.js';
+import {
+  buildAbReport,
+  type Observation,
+  observationOf,
+  outcomeOfRuns,
+  outcomeOfTraces,
+  type VariantOutcome,
+} from './ab-report.js';
 import { AbTestStore, abTestTag, abVariantTag } from './ab-test-store.js';
 
 /**
@@ -48,11 +56,33 @@ export function registerAbTestRoutes(
       .where('runs.lifecycle_stage', '=', 'active')
       .execute();
     const runs = await tracking.runs.loadMany(tagged.map((row) => row.run_uuid));
-    const observations = runs.flatMap((run) => {
+    const observations = new Map<string, Observation[]>();
+    for (const run of runs) {
       const variant = run.data.tags?.find((tag) => tag.key === abVariantTag)?.value;
-      return variant ? [observationOf(run, variant)] : [];
+      if (variant)
+        observations.set(variant, [
+          ...(observations.get(variant) ?? []),
+          observationOf(run, variant),
+        ]);
+    }
+    const traces = await traceOutcomesByTag(deps.context.storage, {
+      filter: { key: abTestTag, value: name },
+      groupKey: abVariantTag,
     });
-    return buildAbReport(test, observations, await variantVersions(test));
+    // One request usually tags both its trace and its run, so the two are never summed: a
+    // variant with tagged traces reports from them (live traffic), else from its runs.
+    const outcomes = new Map<string, VariantOutcome>();
+    for (const variant of test.variants) {
+      const fromTraces = traces.get(variant.name);
+      const fromRuns = observations.get(variant.name) ?? [];
+      outcomes.set(
+        variant.name,
+        fromTraces && fromTraces.traces > 0
+          ? outcomeOfTraces(fromTraces, fromRuns.length)
+          : outcomeOfRuns(fromRuns),
+      );
+    }
+    return buildAbReport(test, outcomes, await variantVersions(test));
   };
 
   cairnRoute(app, 'POST', `${base}/create`, async (input) => ({

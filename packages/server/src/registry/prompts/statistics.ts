@@ -15,10 +15,6 @@ export function mean(values: readonly number[]): number | undefined {
   return values.length === 0 ? undefined : values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
-function variance(values: readonly number[], average: number): number {
-  return values.reduce((sum, v) => sum + (v - average) ** 2, 0) / (values.length - 1);
-}
-
 /** A test's outcome: statistic and two-sided p-value. */
 export interface TestResult {
   statistic: number;
@@ -42,16 +38,39 @@ export function twoProportionZTest(
 
 /** Welch's unequal-variance t-test of mean(B) − mean(A), two-sided; needs two values per side. */
 export function welchTTest(a: readonly number[], b: readonly number[]): TestResult | undefined {
-  if (a.length < 2 || b.length < 2) return undefined;
-  const meanA = mean(a)!;
-  const meanB = mean(b)!;
-  const termA = variance(a, meanA) / a.length;
-  const termB = variance(b, meanB) / b.length;
+  return welchTTestOfMoments(momentsOf(a), momentsOf(b));
+}
+
+/** A sample's count, sum and sum of squares. */
+export interface SampleMoments {
+  n: number;
+  sum: number;
+  sumSquares: number;
+}
+
+/** The moments of a list of values. */
+export function momentsOf(values: readonly number[]): SampleMoments {
+  return {
+    n: values.length,
+    sum: values.reduce((sum, v) => sum + v, 0),
+    sumSquares: values.reduce((sum, v) => sum + v * v, 0),
+  };
+}
+
+/** Welch's t-test from moments (what SQL aggregates give), two-sided; needs n ≥ 2 per side. */
+export function welchTTestOfMoments(a: SampleMoments, b: SampleMoments): TestResult | undefined {
+  if (a.n < 2 || b.n < 2) return undefined;
+  const meanA = a.sum / a.n;
+  const meanB = b.sum / b.n;
+  // Clamped: rounding can make sum-of-squares variance of equal values slightly negative.
+  const varianceOf = (m: SampleMoments, average: number) =>
+    Math.max(0, (m.sumSquares - m.n * average * average) / (m.n - 1));
+  const termA = varianceOf(a, meanA) / a.n;
+  const termB = varianceOf(b, meanB) / b.n;
   const standardError = Math.sqrt(termA + termB);
-  if (standardError === 0) return undefined;
+  if (standardError === 0 || !Number.isFinite(standardError)) return undefined;
   const statistic = (meanB - meanA) / standardError;
-  const freedom =
-    (termA + termB) ** 2 / (termA ** 2 / (a.length - 1) + termB ** 2 / (b.length - 1));
+  const freedom = (termA + termB) ** 2 / (termA ** 2 / (a.n - 1) + termB ** 2 / (b.n - 1));
   return { statistic, pValue: studentTwoSidedP(Math.abs(statistic), freedom) };
 }
 
