@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CairnClient, PromptClient, RegistryClient } from '@cairn/sdk';
+import { Cairn, CairnClient, PromptClient, RegistryClient } from '@cairn/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compatBackends, type LiveServer, startLiveServer } from './support/live-server.js';
 
@@ -109,26 +109,84 @@ describe.each(compatBackends())('registry story on %s', (backend) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
+    // Live traffic is traced: each request is a trace whose loadPrompt call tags it with the
+    // test and variant; users' thumbs arrive later as feedback assessments on those traces.
+    const app = new Cairn({ trackingUri: server.baseUrl, env: {}, exitHook: false });
+    await app.setExperiment('loan-qa-traffic');
+    const thumbs: { traceId: string; up: boolean }[] = [];
+    let failures = 0;
     for (let user = 0; user < 100; user++) {
       const prompt = await prompts.loadPrompt('', { abTest: 'loan-qa-v3', unitId: `user-${user}` });
-      const again = await prompts.loadPrompt('', { abTest: 'loan-qa-v3', unitId: `user-${user}` });
-      expect(again.version).toBe(prompt.version);
+      const expert = prompt.abTest?.variant === 'expert';
+      const latencyMs = (expert ? 520 : 480) + random() * 40;
+      const up = random() < (expert ? 0.85 : 0.5);
+      const cost = expert ? 0.0021 : 0.0014;
+      const fails = user % 20 === 7;
+      try {
+        await app.tracer.startSpan(
+          { name: 'answer', spanType: 'CHAT_MODEL', startTimeMs: Date.now() - latencyMs },
+          async (span) => {
+            const again = await prompts.loadPrompt('', {
+              abTest: 'loan-qa-v3',
+              unitId: `user-${user}`,
+            });
+            expect(again.version).toBe(prompt.version);
+            span.setAttribute('mlflow.llm.cost', { total_cost: cost });
+            thumbs.push({ traceId: span.traceId, up });
+            if (fails) throw new Error('upstream timeout');
+          },
+        );
+      } catch (error) {
+        expect((error as Error).message).toBe('upstream timeout');
+        failures++;
+      }
       const tags = recorded.at(-1)!;
       expect(tags['cairn.ab_variant']).toBe(prompt.abTest?.variant);
-      const expert = prompt.abTest?.variant === 'expert';
       const run = await tracking.createRun(experimentId, { tags });
       await tracking.logBatch(run.info.run_id, {
         metrics: [
-          { key: 'feedback', value: random() < (expert ? 0.85 : 0.5) ? 1 : 0 },
-          { key: 'latency_ms', value: (expert ? 520 : 480) + random() * 40 },
-          { key: 'cost_usd', value: expert ? 0.0021 : 0.0014 },
+          { key: 'feedback', value: up ? 1 : 0 },
+          { key: 'latency_ms', value: latencyMs },
+          { key: 'cost_usd', value: cost },
         ],
       });
       await tracking.setTerminated(run.info.run_id);
     }
+    await app.shutdown();
+    expect(failures).toBe(5);
+    for (const { traceId, up } of thumbs) {
+      const reply = await fetch(`${server.baseUrl}/api/3.0/mlflow/traces/${traceId}/assessments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          assessment: {
+            assessment_name: 'user_feedback',
+            trace_id: traceId,
+            source: { source_type: 'HUMAN', source_id: 'app-user' },
+            feedback: { value: up },
+          },
+        }),
+      });
+      expect(reply.status).toBe(200);
+    }
     const report = await prompts.abTestReport('loan-qa-v3');
-    expect(report.variants.map((variant) => variant.count).reduce((a, b) => a + b)).toBe(100);
-    expect(report.variants.find((variant) => variant.variant === 'control')?.version).toBe('2');
+    const sum = (pick: (variant: (typeof report.variants)[number]) => number | undefined) =>
+      report.variants.map((variant) => pick(variant) ?? 0).reduce((a, b) => a + b);
+    expect(report.variants.every((variant) => variant.source === 'traces')).toBe(true);
+    expect(sum((variant) => variant.count)).toBe(100);
+    expect(sum((variant) => variant.trace_count)).toBe(100);
+    expect(sum((variant) => variant.run_count)).toBe(100);
+    expect(sum((variant) => variant.feedback_count)).toBe(100);
+    expect(sum((variant) => variant.error_rate * variant.count)).toBeCloseTo(5, 9);
+    const control = report.variants.find((variant) => variant.variant === 'control')!;
+    const expertReport = report.variants.find((variant) => variant.variant === 'expert')!;
+    expect(control.version).toBe('2');
+    expect(control.mean_cost_usd).toBeCloseTo(0.0014, 9);
+    expect(expertReport.mean_cost_usd).toBeCloseTo(0.0021, 9);
+    expect(control.latency_p50_ms).toBeGreaterThanOrEqual(470);
+    expect(control.latency_p95_ms).toBeLessThan(expertReport.latency_p95_ms! + 40);
+    expect(expertReport.latency_p50_ms).toBeGreaterThan(control.latency_p50_ms!);
+    expect(expertReport.feedback_rate).toBeGreaterThan(control.feedback_rate!);
     expect(report.recommended_winner).toBe('expert');
     const promoted = await prompts.promoteAbTest('loan-qa-v3');
     expect(promoted).toMatchObject({ alias: 'production', version: '3' });
