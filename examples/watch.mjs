@@ -91,8 +91,17 @@ heading(`Prometheus: ${trackingUri}/metrics`);
 const metrics = await (await fetch(`${trackingUri}/metrics`)).text();
 const wanted = /^cairn_(traces|trace_cost_usd|trace_tokens)\{/;
 const samples = metrics.split('\n').filter((line) => wanted.test(line));
-for (const line of samples.slice(0, 8)) console.log(`  ${line}`);
-if (samples.length > 8) console.log(`  … ${samples.length - 8} more`);
+// A few samples of each metric (traces, cost, tokens), however many models and routes there are.
+const shown = new Map();
+for (const line of samples) {
+  const name = line.slice(0, line.indexOf('{'));
+  shown.set(name, (shown.get(name) ?? 0) + 1);
+  if (shown.get(name) <= 3) console.log(`  ${line}`);
+}
+if (samples.length > 9)
+  console.log(
+    `  … ${samples.length - [...shown.values()].reduce((sum, count) => sum + Math.min(count, 3), 0)} more`,
+  );
 console.log('(deploy/grafana/cairn-dashboard.json charts these for Grafana)');
 
 console.log(`\nLook in the UI:\n  dashboards  ${ui('/dashboards')}`);
