@@ -113,12 +113,12 @@ export function renderModelCardMarkdown(card: ModelCard): string {
   section(
     lines,
     'Evaluation results',
-    ['Run', 'Status', 'Metrics'],
+    ['Run', 'Status', 'Results'],
     card.evaluations.map((evaluation) => [
       `${evaluation.run_name} (${evaluation.run_id})`,
       evaluation.status,
-      Object.entries(evaluation.metrics)
-        .map(([key, value]) => `${key}=${value}`)
+      headlineMetrics(evaluation.metrics)
+        .map(([key, value]) => `${key}=${typeof value === 'number' ? round(value) : value}`)
         .join(', '),
     ]),
   );
@@ -142,6 +142,24 @@ export function renderModelCardMarkdown(card: ModelCard): string {
   const tagRows = Object.entries(card.tags).filter(([key]) => !key.startsWith('mlflow.prompt.'));
   section(lines, 'Tags', ['Key', 'Value'], tagRows);
   return `${lines.join('\n')}\n`;
+}
+
+/** Aggregates worth a table cell: means and pass rates (`…/mean`, `…pass_rate`, `…/ratio`). */
+const headlinePattern = /(\/mean|pass_rate|\/ratio)$/;
+
+/**
+ * An evaluation run's headline results, sorted by name: its means and pass rates when it logged
+ * MLflow-style aggregates (dozens of `/p90`, `/variance`… entries otherwise drown the table),
+ * else every metric. The JSON card keeps them all.
+ */
+function headlineMetrics(metrics: Record<string, number | string>): [string, number | string][] {
+  const all = Object.entries(metrics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const headline = all.filter(([key]) => headlinePattern.test(key));
+  return headline.length > 0 ? headline : all;
+}
+
+function round(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
 
 function section(lines: string[], title: string, head: string[], rows: string[][]): void {

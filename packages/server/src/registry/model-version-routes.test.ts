@@ -270,6 +270,21 @@ describe.each(testBackends())('model-versions REST on $name', (backend) => {
       value: 0.8,
       timestamp: 1,
     });
+    // An MLflow-style evaluation logs many aggregates per metric; the card shows the headline ones.
+    const aggregated = await t.createRun({
+      'cairn.evaluation.source_run': source,
+      'mlflow.runName': 'eval-aggregates',
+    });
+    await t.call('POST', 'runs/log-batch', {
+      run_id: aggregated,
+      metrics: [
+        ['toxicity/v1/mean', 0.123456],
+        ['toxicity/v1/p90', 0.5],
+        ['toxicity/v1/variance', 0.01],
+        ['exact_match/v1/mean', 1],
+        ['answer_correctness/v1/pass_rate', 0.75],
+      ].map(([key, value]) => ({ key, value, timestamp: 1, step: 0 })),
+    });
     const bySourceRun = await t.createRun({ 'cairn.evaluation.source_run': source });
     await t.call('POST', 'registered-models/alias', { name: 'm', alias: 'champion', version: '1' });
 
@@ -282,7 +297,7 @@ describe.each(testBackends())('model-versions REST on $name', (backend) => {
     expect(lineage.datasets[0].dataset).toMatchObject({ name: 'loans', digest: 'abc123' });
     expect(
       lineage.evaluations.map((run: { info: { run_id: string } }) => run.info.run_id).sort(),
-    ).toEqual([evaluation, bySourceRun].sort());
+    ).toEqual([evaluation, aggregated, bySourceRun].sort());
 
     const json = (
       await t.call('GET', '/api/2.0/cairn/model-versions/card', {
@@ -312,6 +327,14 @@ describe.each(testBackends())('model-versions REST on $name', (backend) => {
     expect(markdown.text).toContain('# Model card: m v1');
     expect(markdown.text).toContain('| lr | 0.01 |');
     expect(markdown.text).toContain('alias @champion set');
+    const row = markdown.text.split('\n').find((line: string) => line.includes(aggregated));
+    expect(row).toContain(
+      '| answer_correctness/v1/pass_rate=0.75, exact_match/v1/mean=1, toxicity/v1/mean=0.1235 |',
+    );
+    expect(markdown.text).not.toContain('p90');
+    expect(markdown.text.split('\n').find((line: string) => line.includes(evaluation))).toContain(
+      '| f1=0.8 |',
+    );
 
     // The stored card follows changes to the version without anyone asking for it.
     await t.call('POST', 'model-versions/transition-stage', {
