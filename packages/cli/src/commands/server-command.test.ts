@@ -1,6 +1,7 @@
 // Spawns the built CLI (`node packages/cli/bin/cairn.js server`), as users run it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -233,5 +234,69 @@ describe('cairn server (built CLI)', () => {
       );
       expect(server.output()).not.toContain('secret');
     }
+  });
+
+  it('mounts the gateway named by CAIRN_GATEWAY_CONFIG; its calls are stored before it exits', async () => {
+    const provider = createHttpServer((request, response) => {
+      request.resume();
+      request.on('end', () =>
+        response.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            id: 'c1',
+            object: 'chat.completion',
+            created: 1,
+            model: 'gpt-4o-mini',
+            choices: [{ index: 0, message: { role: 'assistant', content: 'pong' } }],
+            usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+          }),
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    const providerPort = (provider.address() as { port: number }).port;
+    const dir = tempDir();
+    const config = join(dir, 'gateway.yaml');
+    writeFileSync(
+      config,
+      `routes:\n  - name: chat\n    route_type: llm/v1/chat\n    model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: sk-fake, openai_api_base: "http://127.0.0.1:${providerPort}/v1" } }\n`,
+    );
+    const port = await freePort();
+    const args = ['server', '--port', String(port), '--backend-store-uri'];
+    const env = { CAIRN_ARTIFACTS_DESTINATION: join(dir, 'a'), CAIRN_GATEWAY_CONFIG: config };
+    const server = startCli([...args, `sqlite:///${join(dir, 'g.db')}`], env);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitForHealth(baseUrl, server);
+    expect(server.output()).toContain(`gateway ${config}`);
+    const completion = await fetch(`${baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cairn-user': 'carol' },
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'ping' }] }),
+    });
+    expect(completion.status).toBe(200);
+    await completion.body?.cancel();
+    // Stopped at once: the queued call record is flushed to the store on the way out.
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    provider.close();
+
+    const again = startCli([...args, `sqlite:///${join(dir, 'g.db')}`], {
+      CAIRN_ARTIFACTS_DESTINATION: join(dir, 'a'),
+    });
+    await waitForHealth(baseUrl, again);
+    const experiment = (await (
+      await fetch(`${baseUrl}/api/2.0/mlflow/experiments/get-by-name?experiment_name=gateway`)
+    ).json()) as { experiment: { experiment_id: string } };
+    const search = (await (
+      await fetch(
+        `${baseUrl}/api/2.0/cairn/traces/search?experiment_ids=${experiment.experiment.experiment_id}`,
+      )
+    ).json()) as { traces: { name: string; trace_metadata: Record<string, string> }[] };
+    expect(
+      search.traces.map((trace) => [trace.name, trace.trace_metadata['mlflow.trace.user']]),
+    ).toEqual([['chat', 'carol']]);
+    const status = await fetch(`${baseUrl}/api/2.0/cairn/gateway/status`);
+    expect(await status.json()).toMatchObject({ mounted: false });
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
   });
 });
