@@ -14,9 +14,23 @@ import { testBackends } from '../test-kit/test-backends.js';
 async function startFakeOpenAI(): Promise<{ baseUrl: string; paths: string[]; server: Server }> {
   const paths: string[] = [];
   const server = createServer((request, response) => {
-    request.resume();
+    let raw = '';
+    request.on('data', (chunk) => {
+      raw += chunk;
+    });
     request.on('end', () => {
       paths.push(request.url ?? '');
+      if ((JSON.parse(raw) as { stream?: boolean }).stream) {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        const chunk = (delta: object, extra: object = {}) =>
+          `data: ${JSON.stringify({ id: 'c2', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+        response.write(chunk({ role: 'assistant', content: 'po' }));
+        response.write(chunk({ content: 'ng' }));
+        response.end(
+          `${chunk({}, { usage: { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 } })}data: [DONE]\n\n`,
+        );
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           id: 'chatcmpl-1',
@@ -98,6 +112,23 @@ describe.each(testBackends())('gateway mounted in the server on $name', (backend
     await second.body?.cancel();
     expect(fake.paths).toEqual(['/v1/chat/completions']);
 
+    // Streaming passes through the server chunk by chunk.
+    const streamed = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+      body: JSON.stringify({
+        model: 'chat',
+        stream: true,
+        messages: [{ role: 'user', content: 'stream please' }],
+      }),
+    });
+    expect(streamed.headers.get('content-type')).toContain('text/event-stream');
+    const events = (await streamed.text())
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: {'))
+      .map((event) => JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] });
+    expect(events.map((event) => event.choices[0]?.delta.content ?? '').join('')).toBe('pong');
+
     const models = await app.inject({ method: 'GET', url: '/v1/models' });
     expect(models.json().data.map((model: { id: string }) => model.id)).toEqual(['chat']);
     const routes = await app.inject({ method: 'GET', url: '/api/2.0/gateway/routes/' });
@@ -124,8 +155,10 @@ describe.each(testBackends())('gateway mounted in the server on $name', (backend
         },
         { timeout: 5000, interval: 25 },
       )
-      .toBe(2);
-    expect(traces[0]).toMatchObject({
+      .toBe(3);
+    expect(
+      traces.find((trace) => trace.trace_metadata['mlflow.trace.user'] === 'bob'),
+    ).toMatchObject({
       name: 'chat',
       trace_metadata: {
         'mlflow.trace.user': 'bob',
@@ -152,13 +185,13 @@ describe.each(testBackends())('gateway mounted in the server on $name', (backend
           ],
           budget: { usd: 10, period: 'month' },
           cache: { enabled: true, hits: 1 },
-          calls: 2,
+          calls: 3,
         },
       ],
-      calls: { total: 2, errors: 0 },
-      cache: { lookups: 2, hits: 1, hit_rate: 0.5 },
+      calls: { total: 3, errors: 0 },
+      cache: { lookups: 3, hits: 1 },
       virtual_keys: { required: false, keys: [] },
-      received: { records: 2 },
+      received: { records: 3 },
     });
     expect(body.routes[0].budget.spent_usd).toBeGreaterThan(0);
     expect(JSON.stringify(body)).not.toContain('sk-test-secret');
