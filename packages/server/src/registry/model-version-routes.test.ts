@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../test-kit/test-backends.js';
+import { modelCardRefresherOf } from './index.js';
 import { openRegistryTestApp, type RegistryTestApp } from './test-kit/registry-test-app.js';
 
 describe.each(testBackends())('model-versions REST on $name', (backend) => {
@@ -10,7 +11,11 @@ describe.each(testBackends())('model-versions REST on $name', (backend) => {
   let now = 1_000;
   beforeEach(async () => {
     now = 1_000;
-    t = await openRegistryTestApp(backend, { clock: () => now++ });
+    // Cards render only when a test awaits the loop, so what is queued can be asserted.
+    t = await openRegistryTestApp(backend, {
+      clock: () => now++,
+      registry: { modelCardDelayMs: 60_000 },
+    });
     await t.call('POST', 'registered-models/create', { name: 'm' });
     runId = await t.createRun();
   });
@@ -342,7 +347,15 @@ describe.each(testBackends())('model-versions REST on $name', (backend) => {
       version: '1',
       stage: 'Staging',
     });
+    // Refreshed in the background: changes mark the card stale and a loop renders it once.
+    for (const value of ['a', 'b', 'c'])
+      await t.call('POST', 'model-versions/set-tag', { name: 'm', version: '1', key: 'k', value });
+    const queued = await t.storage.db.selectFrom('model_card_queue').selectAll().execute();
+    expect(queued.filter((row) => row.name === 'm' && Number(row.version) === 1)).toHaveLength(1);
+    await modelCardRefresherOf(t.app)!.settled();
+    expect(await t.storage.db.selectFrom('model_card_queue').selectAll().execute()).toEqual([]);
     const stored = readFileSync(join(t.artifactsDir, 'registry/m/1/model_card.md'), 'utf8');
+    expect(stored).toContain('| k | c |');
     expect(stored).toContain('**Stage:** Staging');
     expect(stored).toContain('stage None → Staging');
     expect(

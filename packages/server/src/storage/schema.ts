@@ -28,6 +28,7 @@ export interface DatabaseSchema {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   prompt_ab_tests: PromptAbTestsTable;
+  model_card_queue: { name: string; version: number; generation: number; marked_time: number };
   eval_datasets: EvalDatasetsTable;
   eval_dataset_versions: EvalDatasetVersionsTable;
   eval_dataset_records: EvalDatasetRecordsTable;

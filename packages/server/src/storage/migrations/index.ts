@@ -7,6 +7,7 @@ import { registryMigration } from './005-registry.js';
 import { dashboardsMigration } from './006-dashboards.js';
 import { evaluationMigration } from './007-evaluation.js';
 import { tracingIngestMigration } from './008-tracing-ingest.js';
+import { modelCardQueueMigration } from './009-model-card-queue.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '006-dashboards': dashboardsMigration(dialect),
     '007-evaluation': evaluationMigration(dialect),
     '008-tracing-ingest': tracingIngestMigration(dialect),
+    '009-model-card-queue': modelCardQueueMigration(dialect),
   };
 }
