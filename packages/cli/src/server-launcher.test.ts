@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   hasSemiSpaceFlag,
   requestedWorkers,
+  serverV8Flags,
   workerExecArgv,
   youngGenerationFlag,
 } from './server-launcher.js';
@@ -33,7 +34,7 @@ describe('server launcher decisions', () => {
     expect(hasSemiSpaceFlag([], '--inspect --max_semi_space_size=2')).toBe(true);
     expect(workerExecArgv(['--enable-source-maps'])).toEqual([
       '--enable-source-maps',
-      youngGenerationFlag,
+      ...serverV8Flags,
     ]);
     expect(workerExecArgv(['--max-semi-space-size=8'])).toEqual(['--max-semi-space-size=8']);
   });
@@ -131,11 +132,11 @@ function commandLine(pid: number): string[] {
 }
 
 describe('cairn server launcher (built CLI)', () => {
-  it('serves from one child running with the young-generation flag, and stops on SIGINT with 0', async () => {
+  it('serves from one child running with the V8 flags, and stops on SIGINT with 0', async () => {
     const server = await startServer();
     const children = childPids(server.child.pid!);
     expect(children).toHaveLength(1);
-    expect(commandLine(children[0]!)).toContain(youngGenerationFlag);
+    expect(commandLine(children[0]!)).toEqual(expect.arrayContaining([...serverV8Flags]));
     expect(commandLine(server.child.pid!)).not.toContain(youngGenerationFlag);
     server.child.kill('SIGINT');
     expect(await server.exited).toEqual({ code: 0, signal: null });
@@ -162,11 +163,13 @@ describe('cairn server launcher (built CLI)', () => {
     expect(await answers(server.baseUrl)).toBe(false);
   });
 
-  it('gives --workers N workers the flag without a launcher in between', async () => {
+  it('gives --workers N workers the flags without a launcher in between', async () => {
     const server = await startServer(['--workers', '2']);
     const workers = childPids(server.child.pid!);
     expect(workers).toHaveLength(2);
-    for (const pid of workers) expect(commandLine(pid)).toContain(youngGenerationFlag);
+    for (const pid of workers) {
+      expect(commandLine(pid)).toEqual(expect.arrayContaining([...serverV8Flags]));
+    }
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
   });

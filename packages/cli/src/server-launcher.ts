@@ -1,16 +1,21 @@
 /**
- * Launching `cairn server` with a small V8 young generation. The server's garbage is short-lived
+ * Launching `cairn server` with V8 heap flags sized for a server. Its garbage is short-lived
  * request data; V8's default lets each semi-space grow to 16 MB, which adds ~15 MB to the idle
- * server and ~20–35 MB under load for no measurable throughput gain (bench/README.md has the
- * numbers). The limit must be given when the isolate is created (`v8.setFlagsFromString` after
- * start does not shrink it, measured), so a single-process server re-runs itself once with the
- * flag; with `--workers N` the cluster primary gives it to its workers instead. This module only
- * uses node builtins, so the launcher that imports it stays small.
+ * server and ~20–35 MB under load for no measurable throughput gain, and under fast allocation
+ * (OTLP ingestion, log-batch) V8 lets the old generation grow up to 4× its live size before the
+ * next full collection, peaking ~185 MB where a fixed 2× stays ~135 MB (bench/README.md has the
+ * numbers). Both must be given when the isolate is created (`v8.setFlagsFromString` after start
+ * does not shrink the young generation, measured), so a single-process server re-runs itself
+ * once with them; with `--workers N` the cluster primary gives them to its workers instead. This
+ * module only uses node builtins, so the launcher that imports it stays small.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
-/** The V8 flag `cairn server` runs with (semi-space size in MB). */
+/** The V8 flag capping the young generation (semi-space size in MB). */
 export const youngGenerationFlag = '--max-semi-space-size=4';
+
+/** The V8 flags `cairn server` runs with: the young-generation cap, and old-space growth of 2×. */
+export const serverV8Flags = [youngGenerationFlag, '--heap-growing-percent=100'] as const;
 
 /** Marks the re-run server process, so it knows its parent is the launcher. */
 const launchedEnv = 'CAIRN_SERVER_LAUNCHED';
@@ -41,7 +46,7 @@ export function requestedWorkers(args: readonly string[], env: NodeJS.ProcessEnv
   return Number.isInteger(workers) && workers > 1 ? workers : 1;
 }
 
-/** Whether `cairn server <args>` in this process should re-run itself with the young-generation flag. */
+/** Whether `cairn server <args>` in this process should re-run itself with the server's V8 flags. */
 export function shouldRelaunch(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -49,24 +54,24 @@ export function shouldRelaunch(
   return env[launchedEnv] === undefined && !hasSemiSpaceFlag() && requestedWorkers(args, env) === 1;
 }
 
-/** `execArgv` for cluster workers: the primary's own flags plus the young-generation flag. */
+/** `execArgv` for cluster workers: the primary's own flags plus the server's V8 flags. */
 export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  return hasSemiSpaceFlag(execArgv) ? [...execArgv] : [...execArgv, youngGenerationFlag];
+  return hasSemiSpaceFlag(execArgv) ? [...execArgv] : [...execArgv, ...serverV8Flags];
 }
 
 const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
 
 /**
- * Re-runs this script (`process.argv`) in a child Node with the young-generation flag, sharing
+ * Re-runs this script (`process.argv`) in a child Node with the server's V8 flags, sharing
  * stdio, and mirrors it: signals sent to this process are passed on once, and this process ends
  * with the child's exit code or signal. The child runs in its own process group so a terminal's
  * Ctrl-C reaches it exactly once (through here, not twice), and it stops itself when this
  * launcher disappears (an IPC channel closes), so `kill -9` of the launcher leaves no server behind.
  */
-export function relaunchWithYoungGenerationFlag(): ChildProcess {
+export function relaunchWithServerFlags(): ChildProcess {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, youngGenerationFlag, ...process.argv.slice(1)],
+    [...process.execArgv, ...serverV8Flags, ...process.argv.slice(1)],
     {
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, [launchedEnv]: '1' },

@@ -126,7 +126,7 @@ async function superviseWorkers(config: ServerConfig): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // Workers get the launcher's small young generation (see server-launcher.ts).
+  // Workers get the server's V8 heap flags, as the launcher gives them (see server-launcher.ts).
   cluster.setupPrimary({ execArgv: workerExecArgv() });
   for (let index = 0; index < config.workers; index++) cluster.fork();
 }
