@@ -134,4 +134,20 @@ describe('sentenceBleu', () => {
       { numRuns: 200 },
     );
   });
+
+  it('property: one reference (hashed counts) matches the same reference given twice (sorted merge)', () => {
+    // Few distinct words make repeated n-grams, so clipping is exercised on both paths.
+    const text = fc
+      .array(fc.constantFrom('a', 'b', 'c', 'a.', 'b,'), { minLength: 0, maxLength: 300 })
+      .map((words) => words.join(' '));
+    fc.assert(
+      fc.property(text, text, (prediction, reference) => {
+        const single = sentenceBleu(prediction, reference);
+        const twice = sentenceBleu(prediction, [reference, reference]);
+        expect(single.counts).toEqual(twice.counts);
+        expect(single.score).toBe(twice.score);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

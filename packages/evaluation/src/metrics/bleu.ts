@@ -4,6 +4,7 @@
  * over references, the closest reference length (ties → the shorter) for the brevity penalty, and
  * sacrebleu's smoothing methods ('exp' by default; sentence BLEU also uses the effective order).
  */
+import { NgramCounts } from '../text/ngram-counts.js';
 import { splitWhitespace } from '../text/split-whitespace.js';
 import { tokenize13a } from '../text/tokenize-13a.js';
 
@@ -120,6 +121,35 @@ function sortedMatches(
   }
 }
 
+const referenceCounts = new NgramCounts();
+
+/**
+ * Clipped matches per order against a single reference: the reference's n-grams go into a hash
+ * multiset and each hypothesis n-gram takes one occurrence if any is left, which sums
+ * min(hypothesis count, reference count) over distinct n-grams without sorting.
+ */
+function hashedMatches(
+  hypIds: readonly number[],
+  refIds: readonly number[],
+  base: number,
+  correct: number[],
+): void {
+  let hypKeys: Float64Array | undefined;
+  let refKeys: Float64Array | undefined;
+  for (let order = 1; order <= maxOrder; order++) {
+    hypKeys = rollKeys(hypIds, hypKeys, base);
+    if (hypKeys.length === 0) break;
+    refKeys = rollKeys(refIds, refKeys, base);
+    referenceCounts.clear(refKeys.length);
+    for (let index = 0; index < refKeys.length; index++) referenceCounts.add(refKeys[index]!);
+    let matched = 0;
+    for (let index = 0; index < hypKeys.length; index++) {
+      if (referenceCounts.take(hypKeys[index]!)) matched++;
+    }
+    correct[order - 1] = matched;
+  }
+}
+
 /**
  * Counts n-grams of one segment. Tokens get ids local to the segment (hypothesis and its
  * references), and an n-gram becomes one integer key (its ids as digits in base `vocabulary + 1`),
@@ -170,7 +200,8 @@ function segmentCounts(
     total[order - 1] = Math.max(sysLen - order + 1, 0);
   }
   if (numeric) {
-    sortedMatches(hypIds, refIds, base, correct);
+    if (refIds.length === 1) hashedMatches(hypIds, refIds[0]!, base, correct);
+    else sortedMatches(hypIds, refIds, base, correct);
     return { sysLen, refLen, correct, total };
   }
   const maxRefCounts = new Map<number | string, number>();

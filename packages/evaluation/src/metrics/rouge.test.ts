@@ -150,4 +150,34 @@ describe('rouge', () => {
       { numRuns: 200 },
     );
   });
+
+  it('property: ROUGE-1/2 overlap equals naive clipped n-gram counting', () => {
+    const clipped = (target: string[], prediction: string[], order: number) => {
+      const grams = (tokens: string[]) => {
+        const counts = new Map<string, number>();
+        for (let start = 0; start + order <= tokens.length; start++) {
+          const key = tokens.slice(start, start + order).join(' ');
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        return counts;
+      };
+      const predictionCounts = grams(prediction);
+      let overlap = 0;
+      for (const [key, count] of grams(target)) {
+        overlap += Math.min(count, predictionCounts.get(key) ?? 0);
+      }
+      return overlap;
+    };
+    const words = fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { minLength: 2, maxLength: 300 });
+    fc.assert(
+      fc.property(words, words, (target, prediction) => {
+        const row = rougeScore(prediction.join(' '), target.join(' '));
+        expect(Math.round(row.rouge1.recall * target.length)).toBe(clipped(target, prediction, 1));
+        expect(Math.round(row.rouge2.recall * (target.length - 1))).toBe(
+          clipped(target, prediction, 2),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

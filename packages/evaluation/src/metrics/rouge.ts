@@ -4,6 +4,7 @@
  * over newline-separated sentences with union-LCS and double-count prevention. With several
  * references per prediction the best reference by F-measure is taken per type (`score_multi`).
  */
+import { NgramCounts } from '../text/ngram-counts.js';
 import { rougeTokenize } from '../text/rouge-tokenize.js';
 
 /** Precision, recall and F-measure of one ROUGE type. */
@@ -39,50 +40,24 @@ function score(precision: number, recall: number): RougeScore {
   return { precision, recall, fmeasure };
 }
 
-/** The n-gram keys of `tokens`, sorted: an id, or two ids packed into one exact double. */
-function sortedNgramKeys(tokens: readonly number[], order: 1 | 2): Float64Array {
-  const keys = new Float64Array(Math.max(tokens.length - order + 1, 0));
-  for (let start = 0; start < keys.length; start++) {
-    keys[start] = order === 1 ? tokens[start]! : tokens[start]! * 2 ** 26 + tokens[start + 1]!;
-  }
-  return keys.sort();
-}
+const targetCounts = new NgramCounts();
 
-/** Σ over distinct n-grams of min(count in target, count in prediction), by merging sorted keys. */
-function clippedOverlap(target: Float64Array, prediction: Float64Array): number {
-  let overlap = 0;
-  let i = 0;
-  let j = 0;
-  while (i < target.length && j < prediction.length) {
-    const key = target[i]!;
-    const other = prediction[j]!;
-    if (key < other) i++;
-    else if (key > other) j++;
-    else {
-      let targetRun = 0;
-      let predictionRun = 0;
-      while (i < target.length && target[i] === key) {
-        targetRun++;
-        i++;
-      }
-      while (j < prediction.length && prediction[j] === key) {
-        predictionRun++;
-        j++;
-      }
-      overlap += Math.min(targetRun, predictionRun);
-    }
-  }
-  return overlap;
-}
+/** The key of the n-gram at `start`: an id, or two ids packed into one exact double. */
+const ngramKey = (tokens: readonly number[], start: number, order: 1 | 2): number =>
+  order === 1 ? tokens[start]! : tokens[start]! * 2 ** 26 + tokens[start + 1]!;
 
+/** ROUGE-N: Σ over distinct n-grams of min(count in target, count in prediction), hashed. */
 function scoreNgrams(target: readonly number[], prediction: readonly number[], order: 1 | 2) {
-  const targetKeys = sortedNgramKeys(target, order);
-  const predictionKeys = sortedNgramKeys(prediction, order);
-  const overlap = clippedOverlap(targetKeys, predictionKeys);
-  return score(
-    overlap / Math.max(predictionKeys.length, 1),
-    overlap / Math.max(targetKeys.length, 1),
-  );
+  const targetTotal = Math.max(target.length - order + 1, 0);
+  const predictionTotal = Math.max(prediction.length - order + 1, 0);
+  targetCounts.clear(targetTotal);
+  for (let start = 0; start < targetTotal; start++)
+    targetCounts.add(ngramKey(target, start, order));
+  let overlap = 0;
+  for (let start = 0; start < predictionTotal; start++) {
+    if (targetCounts.take(ngramKey(prediction, start, order))) overlap++;
+  }
+  return score(overlap / Math.max(predictionTotal, 1), overlap / Math.max(targetTotal, 1));
 }
 
 /** The LCS length table, (rows+1)×(cols+1), flattened. */

@@ -4,7 +4,23 @@
  */
 import { porterStem } from './porter-stemmer.js';
 
-const nonAlphanumeric = /[^a-z0-9]+/g;
+/** The maximal runs of [a-z0-9] in `text`: what splitting on /[^a-z0-9]+/ leaves, without the regex. */
+function alphanumericRuns(text: string): string[] {
+  const runs: string[] = [];
+  let start = -1;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const inside = (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+    if (inside) {
+      if (start < 0) start = index;
+    } else if (start >= 0) {
+      runs.push(text.slice(start, index));
+      start = -1;
+    }
+  }
+  if (start >= 0) runs.push(text.slice(start));
+  return runs;
+}
 
 /**
  * Tokenizes `text` as `rouge_score.tokenize.tokenize(text, stemmer)`.
@@ -12,10 +28,8 @@ const nonAlphanumeric = /[^a-z0-9]+/g;
  * @example rougeTokenize('The cats ran!', true) // ['the', 'cat', 'ran']
  */
 export function rougeTokenize(text: string, useStemmer: boolean, cache?: Map<string, string>) {
-  const tokens = text.toLowerCase().replace(nonAlphanumeric, ' ').split(' ');
   const result: string[] = [];
-  for (const token of tokens) {
-    if (token.length === 0) continue;
+  for (const token of alphanumericRuns(text.toLowerCase())) {
     let value = token;
     if (useStemmer && token.length > 3) {
       const cached = cache?.get(token);

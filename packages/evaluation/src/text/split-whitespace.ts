@@ -15,7 +15,17 @@ const whitespaceOtherThanSpace = new RegExp(`[${pythonWhitespaceClass.replace(' 
 /** Splits `text` exactly as Python's `text.split()` does. */
 export function splitWhitespace(text: string): string[] {
   // Fast path for the common case of plain spaces only (a test allocates nothing).
-  if (!whitespaceOtherThanSpace.test(text)) return text.split(' ').filter((part) => part !== '');
+  if (!whitespaceOtherThanSpace.test(text)) {
+    // Compacting in place skips the closure call and second array of `filter`.
+    const parts = text.split(' ');
+    let kept = 0;
+    for (let index = 0; index < parts.length; index++) {
+      const part = parts[index]!;
+      if (part !== '') parts[kept++] = part;
+    }
+    parts.length = kept;
+    return parts;
+  }
   const parts = text.split(pythonWhitespace);
   if (parts.length > 0 && parts[0] === '') parts.shift();
   if (parts.length > 0 && parts.at(-1) === '') parts.pop();
