@@ -82,8 +82,8 @@ function readSpan(
   let statusCode = 0;
   let statusMessage = '';
   const attributes: Record<string, unknown> = {};
-  const events: OtlpEvent[] = [];
-  const links: OtlpLink[] = [];
+  let events = noEvents;
+  let links = noLinks;
   while (reader.position < end) {
     const tag = reader.uint32();
     switch (tag) {
@@ -94,7 +94,10 @@ function readSpan(
         spanId = readId(reader, 8, `${what} span_id`);
         break;
       case 0x22: {
-        const [from, to] = reader.bytes();
+        const outer = reader.enter();
+        const from = reader.position;
+        const to = reader.end;
+        reader.leave(outer);
         parentSpanId = from === to ? null : idText(buffer, from, to, 8, `${what} parent_span_id`);
         break;
       }
@@ -114,20 +117,22 @@ function readSpan(
         readKeyValue(reader, attributes);
         break;
       case 0x5a:
+        if (events === noEvents) events = [];
         events.push(readEvent(reader));
         break;
       case 0x6a:
+        if (links === noLinks) links = [];
         links.push(readLink(reader, what));
         break;
       case 0x7a: {
-        const [from, to] = reader.bytes();
-        const status = new ProtobufReader(buffer, from, to);
-        while (status.position < to) {
-          const statusTag = status.uint32();
-          if (statusTag === 0x12) statusMessage = cleanText(status.string());
-          else if (statusTag === 0x18) statusCode = status.uint32() | 0;
-          else status.skip(statusTag & 7);
+        const outer = reader.enter();
+        while (reader.position < reader.end) {
+          const statusTag = reader.uint32();
+          if (statusTag === 0x12) statusMessage = cleanText(reader.string());
+          else if (statusTag === 0x18) statusCode = reader.uint32() | 0;
+          else reader.skip(statusTag & 7);
         }
+        reader.leave(outer);
         break;
       }
       default:
@@ -152,6 +157,10 @@ function readSpan(
     resource,
   };
 }
+
+// Most spans have neither; they share these frozen empty lists.
+const noEvents = Object.freeze([]) as unknown as OtlpEvent[];
+const noLinks = Object.freeze([]) as unknown as OtlpLink[];
 
 /** Event: 1 time_unix_nano, 2 name, 3 attributes. */
 function readEvent(parent: ProtobufReader): OtlpEvent {
@@ -190,17 +199,17 @@ function readLink(parent: ProtobufReader, what: string): OtlpLink {
 }
 
 /** KeyValue (1 key, 2 value), added to `into`. */
-function readKeyValue(parent: ProtobufReader, into: Record<string, unknown>): void {
-  const [start, end] = parent.bytes();
-  const reader = new ProtobufReader(parent.buffer, start, end);
+function readKeyValue(reader: ProtobufReader, into: Record<string, unknown>): void {
+  const outer = reader.enter();
   let key = '';
   let value: unknown = null;
-  while (reader.position < end) {
+  while (reader.position < reader.end) {
     const tag = reader.uint32();
     if (tag === 0x0a) key = cleanText(reader.string());
     else if (tag === 0x12) value = readAnyValue(reader);
     else reader.skip(tag & 7);
   }
+  reader.leave(outer);
   // A plain assignment of `__proto__` would replace the object's prototype instead.
   if (key === '__proto__') {
     Object.defineProperty(into, key, {
@@ -213,11 +222,10 @@ function readKeyValue(parent: ProtobufReader, into: Record<string, unknown>): vo
 }
 
 /** AnyValue: 1 string, 2 bool, 3 int, 4 double, 5 array, 6 kvlist, 7 bytes (the last one set wins). */
-function readAnyValue(parent: ProtobufReader): unknown {
-  const [start, end] = parent.bytes();
-  const reader = new ProtobufReader(parent.buffer, start, end);
+function readAnyValue(reader: ProtobufReader): unknown {
+  const outer = reader.enter();
   let value: unknown = null;
-  while (reader.position < end) {
+  while (reader.position < reader.end) {
     const tag = reader.uint32();
     switch (tag) {
       case 0x0a:
@@ -236,26 +244,26 @@ function readAnyValue(parent: ProtobufReader): unknown {
         value = reader.double();
         break;
       case 0x2a: {
-        const [from, to] = reader.bytes();
-        const items = new ProtobufReader(reader.buffer, from, to);
+        const list = reader.enter();
         const values: unknown[] = [];
-        while (items.position < to) {
-          const itemTag = items.uint32();
-          if (itemTag === 0x0a) values.push(readAnyValue(items));
-          else items.skip(itemTag & 7);
+        while (reader.position < reader.end) {
+          const itemTag = reader.uint32();
+          if (itemTag === 0x0a) values.push(readAnyValue(reader));
+          else reader.skip(itemTag & 7);
         }
+        reader.leave(list);
         value = values;
         break;
       }
       case 0x32: {
-        const [from, to] = reader.bytes();
-        const entries = new ProtobufReader(reader.buffer, from, to);
+        const list = reader.enter();
         const object: Record<string, unknown> = {};
-        while (entries.position < to) {
-          const entryTag = entries.uint32();
-          if (entryTag === 0x0a) readKeyValue(entries, object);
-          else entries.skip(entryTag & 7);
+        while (reader.position < reader.end) {
+          const entryTag = reader.uint32();
+          if (entryTag === 0x0a) readKeyValue(reader, object);
+          else reader.skip(entryTag & 7);
         }
+        reader.leave(list);
         value = object;
         break;
       }
@@ -268,11 +276,15 @@ function readAnyValue(parent: ProtobufReader): unknown {
         reader.skip(tag & 7);
     }
   }
+  reader.leave(outer);
   return value;
 }
 
 function readId(reader: ProtobufReader, length: 8 | 16, what: string): string {
-  const [start, end] = reader.bytes();
+  const outer = reader.enter();
+  const start = reader.position;
+  const end = reader.end;
+  reader.leave(outer);
   return idText(reader.buffer, start, end, length, what);
 }
 

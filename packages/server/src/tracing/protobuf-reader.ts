@@ -83,18 +83,42 @@ export class ProtobufReader {
 
   /** The next length-delimited field's range; the reader moves past it. */
   bytes(): [number, number] {
-    const length = this.uint32();
+    const end = this.fieldEnd();
     const start = this.position;
-    const end = start + length;
-    if (end > this.end) throw truncated();
     this.position = end;
     return [start, end];
   }
 
+  /**
+   * Steps into the next length-delimited field (a sub-message): reads continue inside it until
+   * `leave` is given the value returned here, which moves past it. Saves a reader per message.
+   */
+  enter(): number {
+    const outer = this.end;
+    this.end = this.fieldEnd();
+    return outer;
+  }
+
+  /** Leaves a sub-message entered with `enter`. */
+  leave(outer: number): void {
+    this.position = this.end;
+    this.end = outer;
+  }
+
   /** The next length-delimited field as UTF-8 text; invalid sequences become U+FFFD. */
   string(): string {
-    const [start, end] = this.bytes();
+    const end = this.fieldEnd();
+    const start = this.position;
+    this.position = end;
     return start === end ? '' : this.buffer.toString('utf8', start, end);
+  }
+
+  /** Reads a length prefix; where the field it announces ends. */
+  private fieldEnd(): number {
+    const length = this.uint32();
+    const end = this.position + length;
+    if (end > this.end) throw truncated();
+    return end;
   }
 
   /** Skips a field of this wire type. */
