@@ -5,6 +5,7 @@
  * sacrebleu's smoothing methods ('exp' by default; sentence BLEU also uses the effective order).
  */
 import { NgramCounts } from '../text/ngram-counts.js';
+import { SegmentEncoder } from '../text/segment-encoder.js';
 import { splitWhitespace } from '../text/split-whitespace.js';
 import { tokenize13a } from '../text/tokenize-13a.js';
 
@@ -159,20 +160,12 @@ function hashedMatches(
 function segmentCounts(
   hypTokens: readonly string[],
   references: readonly string[][],
+  encoder: SegmentEncoder,
 ): SegmentStatistics {
-  const vocabulary = new Map<string, number>();
-  const encode = (tokens: readonly string[]) =>
-    tokens.map((token) => {
-      let id = vocabulary.get(token);
-      if (id === undefined) {
-        id = vocabulary.size + 1;
-        vocabulary.set(token, id);
-      }
-      return id;
-    });
-  const hypIds = encode(hypTokens);
-  const refIds = references.map(encode);
-  const base = vocabulary.size + 1;
+  encoder.begin();
+  const hypIds = encoder.encode(hypTokens);
+  const refIds = references.map((tokens) => encoder.encode(tokens));
+  const base = encoder.size + 1;
   const numeric = base ** maxOrder < Number.MAX_SAFE_INTEGER;
   const count = (ids: readonly number[], into: Map<number | string, number>) => {
     for (let order = 1; order <= maxOrder; order++) {
@@ -225,10 +218,12 @@ function segmentStatistics(
   hypothesis: string,
   references: readonly string[],
   options: BleuOptions,
+  encoder: SegmentEncoder,
 ): SegmentStatistics {
   return segmentCounts(
     preprocess(hypothesis, options),
     references.map((reference) => preprocess(reference, options)),
+    encoder,
   );
 }
 
@@ -308,9 +303,10 @@ export function corpusBleu(
   const total = new Array<number>(maxOrder).fill(0);
   let sysLen = 0;
   let refLen = 0;
+  const encoder = new SegmentEncoder();
   predictions.forEach((prediction, index) => {
     const refs = usableReferences(references[index]!);
-    const stats = segmentStatistics(prediction, refs, options);
+    const stats = segmentStatistics(prediction, refs, options, encoder);
     sysLen += stats.sysLen;
     refLen += stats.refLen;
     for (let order = 0; order < maxOrder; order++) {
@@ -333,6 +329,6 @@ export function sentenceBleu(
   options: BleuOptions = {},
 ): BleuScore {
   const refs = usableReferences(references);
-  const stats = segmentStatistics(prediction, refs, options);
+  const stats = segmentStatistics(prediction, refs, options, new SegmentEncoder());
   return computeBleu(stats.correct, stats.total, stats.sysLen, stats.refLen, options, true);
 }
