@@ -232,3 +232,21 @@ async function sha256(file: string): Promise<string> {
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+describe('CairnClient against a live server: registry', () => {
+  it('reaches the model registry of the same server through client.registry', async () => {
+    const experimentId = await client.createExperiment('sdk-registry');
+    const run = await client.createRun(experimentId);
+    const first = await client.registry.registerModel(
+      `runs:/${run.info.run_id}/model`,
+      'sdk-chain',
+    );
+    const second = await client.registry.registerModel(
+      `runs:/${run.info.run_id}/model`,
+      'sdk-chain',
+    );
+    expect([first.version, second.version]).toEqual(['1', '2']);
+    await client.registry.setRegisteredModelAlias('sdk-chain', 'champion', '1');
+    expect((await client.registry.resolveModelUri('models:/sdk-chain@champion')).version).toBe('1');
+  });
+});

@@ -21,6 +21,7 @@ import type {
   ViewType,
 } from '@cairn/spec';
 import { stringify as toYaml } from 'yaml';
+import { RegistryClient } from '../registry/registry-client.js';
 import {
   confinedPath,
   type DownloadProgress,
@@ -85,7 +86,16 @@ export class CairnClient {
     const resolved = typeof options === 'string' ? { trackingUri: options } : options;
     this.trackingUri = parseTrackingUri(resolved.trackingUri);
     this.transport = new HttpTransport(resolved);
+    this.registry = new RegistryClient(resolved);
   }
+
+  /**
+   * The model and prompt registry of the same server (registered models, versions, stages,
+   * aliases, `models:/` URIs, webhooks), with the same credentials and retries.
+   *
+   * @example await client.registry.registerModel(`runs:/${runId}/model`, 'loan-chain');
+   */
+  readonly registry: RegistryClient;
 
   // ---- experiments -------------------------------------------------------------------------
 
