@@ -96,6 +96,35 @@ describe.each(testBackends())('span ingestion into traces on $name', (backend) =
     expect(await trace(traceId)).toMatchObject({ name, state: 'OK' });
   });
 
+  it("orders a trace's spans by start time as numbers, across pages", async () => {
+    const traceId = hexId(16);
+    const starts = [100n, 9n, 10n, 1_000n, 99n];
+    await send(
+      starts.map((start, index) => ({
+        traceId,
+        spanId: hexId(8),
+        name: `s${start}`,
+        parentSpanId: index === 0 ? undefined : hexId(8),
+        start,
+        end: start,
+      })),
+    );
+    const names: string[] = [];
+    let token = '';
+    do {
+      const query = `?max_results=2${token ? `&page_token=${token}` : ''}`;
+      const page = (
+        await test.app.inject({
+          method: 'GET',
+          url: `/api/2.0/cairn/traces/tr-${traceId}/spans${query}`,
+        })
+      ).json();
+      names.push(...page.spans.map((span: { name: string }) => span.name));
+      token = page.next_page_token ?? '';
+    } while (token);
+    expect(names).toEqual(['s9', 's10', 's99', 's100', 's1000']);
+  });
+
   it('replaces re-sent spans and keeps the roll-ups exact', async () => {
     const spans = ragTrace();
     const traceId = spans[0]!.traceId;

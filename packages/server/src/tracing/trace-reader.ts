@@ -29,10 +29,13 @@ interface SpanRow {
   truncated: string | null;
 }
 
-const spanSelect = sql`trace_id, span_id, parent_span_id, otel_trace_id, name, span_type, kind,
-  cast(start_time_ns as text) as start_time_ns, cast(end_time_ns as text) as end_time_ns, status,
-  status_message, model, input_tokens, output_tokens, total_tokens, cost, attributes, events,
-  links, inputs, outputs, truncated`;
+// Times are read as text (ns exceed 2^53). Queries name the table's columns as `s.…`: a bare
+// `start_time_ns` in ORDER BY would mean this text alias, sorting as text without the index.
+const spanSelect = sql`s.trace_id, s.span_id, s.parent_span_id, s.otel_trace_id, s.name,
+  s.span_type, s.kind, cast(s.start_time_ns as text) as start_time_ns,
+  cast(s.end_time_ns as text) as end_time_ns, s.status, s.status_message, s.model, s.input_tokens,
+  s.output_tokens, s.total_tokens, s.cost, s.attributes, s.events, s.links, s.inputs, s.outputs,
+  s.truncated`;
 
 /** One page of a trace's spans in start order, and the token of the next page. */
 export interface SpanPage {
@@ -54,14 +57,15 @@ export class TraceReader {
       if (typeof start !== 'string' || !/^\d{1,20}$/.test(start) || typeof spanId !== 'string') {
         throw invalidParameter('Invalid page token, could not base64-decode');
       }
-      after = sql`and (start_time_ns > ${start} or (start_time_ns = ${start} and span_id > ${spanId}))`;
-      if (this.storage.dialect === 'postgres') {
-        after = sql`and (start_time_ns, span_id) > (${start}::int8, ${spanId})`;
-      }
+      // A row-value comparison seeks the paging index straight to the next page on both backends.
+      after =
+        this.storage.dialect === 'postgres'
+          ? sql`and (s.start_time_ns, s.span_id) > (${start}::int8, ${spanId})`
+          : sql`and (s.start_time_ns, s.span_id) > (${BigInt(start)}, ${spanId})`;
     }
-    const rows = await sql<SpanRow>`select ${spanSelect} from spans
-      where trace_id = ${requestId} ${after}
-      order by start_time_ns, span_id limit ${maxResults + 1}`.execute(this.storage.db);
+    const rows = await sql<SpanRow>`select ${spanSelect} from spans s
+      where s.trace_id = ${requestId} ${after}
+      order by s.start_time_ns, s.span_id limit ${maxResults + 1}`.execute(this.storage.db);
     const page = rows.rows.slice(0, maxResults).map(toStoredSpan);
     const last = page.at(-1);
     return {
@@ -75,8 +79,8 @@ export class TraceReader {
 
   /** Every span of a trace (MLflow's get-trace returns the whole trace). */
   async allSpans(requestId: string): Promise<StoredSpan[]> {
-    const rows = await sql<SpanRow>`select ${spanSelect} from spans where trace_id = ${requestId}
-      order by start_time_ns, span_id`.execute(this.storage.db);
+    const rows = await sql<SpanRow>`select ${spanSelect} from spans s
+      where s.trace_id = ${requestId} order by s.start_time_ns, s.span_id`.execute(this.storage.db);
     return rows.rows.map(toStoredSpan);
   }
 
