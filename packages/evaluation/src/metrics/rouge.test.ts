@@ -180,4 +180,15 @@ describe('rouge', () => {
       { numRuns: 300 },
     );
   });
+
+  it('ROUGE-L over more distinct tokens than the slot table starts with (it grows)', () => {
+    const words = Array.from({ length: 3000 }, (_, index) => `w${index}`);
+    const target = words.join(' ');
+    // Dropping every third word leaves them as the LCS.
+    const prediction = words.filter((_, index) => index % 3 !== 0).join(' ');
+    const row = rouge([prediction, target], [target, target]).rows;
+    expect(row[0]!.rougeL.recall).toBeCloseTo(2000 / 3000, 12);
+    expect(row[0]!.rougeL.precision).toBe(1);
+    expect(row[1]!.rougeL.fmeasure).toBe(1);
+  });
 });

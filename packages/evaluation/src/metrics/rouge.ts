@@ -78,6 +78,41 @@ function lcsTable(reference: readonly number[], candidate: readonly number[]): I
   return table;
 }
 
+/** Token id → small slot, stamped per call so it never needs clearing; grows with the ids. */
+class SlotTable {
+  private slots = new Int32Array(1024);
+  private stamps = new Uint32Array(1024);
+  private epoch = 0;
+
+  /** Starts a call whose ids are those of `a` and `b`. */
+  begin(a: readonly number[], b: readonly number[]): this {
+    let largest = 0;
+    for (const id of a) if (id > largest) largest = id;
+    for (const id of b) if (id > largest) largest = id;
+    if (largest >= this.slots.length) {
+      const size = Math.max(largest + 1, this.slots.length * 2);
+      this.slots = new Int32Array(size);
+      this.stamps = new Uint32Array(size);
+      this.epoch = 0;
+    }
+    this.epoch++;
+    return this;
+  }
+
+  /** The slot of `id`, or -1. */
+  get(id: number): number {
+    return this.stamps[id] === this.epoch ? this.slots[id]! : -1;
+  }
+
+  set(id: number, slot: number): void {
+    this.stamps[id] = this.epoch;
+    this.slots[id] = slot;
+  }
+}
+
+const maskSlots = new SlotTable();
+let masks = new Uint32Array(4096);
+
 /**
  * LCS length by the bit-parallel algorithm of Crochemore et al. (2001): one bit per candidate
  * token, V ← (V + (V & M[x])) | (V & ~M[x]) per reference token x, LCS = zero bits of V. It
@@ -87,26 +122,32 @@ function lcsLength(reference: readonly number[], candidate: readonly number[]): 
   const bits = candidate.length;
   if (bits === 0 || reference.length === 0) return 0;
   const words = Math.ceil(bits / 32);
-  const masks = new Map<number, Uint32Array>();
-  candidate.forEach((token, index) => {
-    let mask = masks.get(token);
-    if (!mask) {
-      mask = new Uint32Array(words);
-      masks.set(token, mask);
-    }
-    mask[index >>> 5]! |= 1 << (index & 31);
-  });
+  // Token id → its mask's offset in one flat array; the slots are reused across calls.
+  const slotOf = maskSlots.begin(reference, candidate);
+  let distinct = 0;
+  for (let index = 0; index < bits; index++) {
+    const token = candidate[index]!;
+    if (slotOf.get(token) < 0) slotOf.set(token, distinct++);
+  }
+  const size = distinct * words;
+  if (masks.length < size) masks = new Uint32Array(size * 2);
+  masks.fill(0, 0, size);
+  for (let index = 0; index < bits; index++) {
+    masks[slotOf.get(candidate[index]!) * words + (index >>> 5)]! |= 1 << (index & 31);
+  }
   const v = new Uint32Array(words).fill(0xffffffff);
-  for (const token of reference) {
-    const mask = masks.get(token);
-    if (!mask) continue; // M = 0 leaves V unchanged.
+  for (let position = 0; position < reference.length; position++) {
+    const slot = slotOf.get(reference[position]!);
+    if (slot < 0) continue; // M = 0 leaves V unchanged.
+    const offset = slot * words;
     let carry = 0;
     for (let word = 0; word < words; word++) {
       const current = v[word]!;
-      const matched = (current & mask[word]!) >>> 0;
+      const mask = masks[offset + word]!;
+      const matched = (current & mask) >>> 0;
       const sum = current + matched + carry;
       carry = sum > 0xffffffff ? 1 : 0;
-      v[word] = ((sum >>> 0) | (current & ~mask[word]!)) >>> 0;
+      v[word] = ((sum >>> 0) | (current & ~mask)) >>> 0;
     }
   }
   let ones = 0;
