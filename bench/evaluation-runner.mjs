@@ -4,9 +4,11 @@
 // The fake model runs in a child process, as a real model server would, so its CPU does not
 // compete with the client's event loop; --server-in-process puts it back in this process.
 // Usage: node bench/evaluation-runner.mjs [--rows 10000] [--concurrency 32] [--latency-ms 50]
-//          [--in-process | --server-in-process] [--json]
+//          [--in-process | --server-in-process] [--node-http] [--json]
+// --node-http: the chat model's `fetch` is a small shim over node:http with a keep-alive Agent,
+// to compare the client CPU per request with the global fetch (undici) the runner uses by default.
 import { fork } from 'node:child_process';
-import { createServer } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -85,6 +87,31 @@ if (serve) {
   await runBench();
 }
 
+/** Enough of `fetch` for the chat model: POST a body, read the answer as text. */
+function nodeHttpFetch() {
+  const agent = new Agent({ keepAlive: true });
+  return (url, init) =>
+    new Promise((resolve, reject) => {
+      const options = { method: init.method, headers: init.headers, agent, signal: init.signal };
+      const request = httpRequest(url, options, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () =>
+          resolve({
+            ok: response.statusCode >= 200 && response.statusCode < 300,
+            status: response.statusCode,
+            text: async () => text,
+          }),
+        );
+      });
+      request.on('error', reject);
+      request.end(init.body);
+    });
+}
+
 async function runBench() {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const evaluation = await import(
@@ -115,6 +142,7 @@ async function runBench() {
   const model = openAiCompatibleChatModel({
     baseUrl: `http://127.0.0.1:${port}/v1`,
     model: 'fake-50ms',
+    ...(argv.includes('--node-http') ? { fetch: nodeHttpFetch() } : {}),
   });
 
   const rows = Array.from({ length: rowCount }, (_, index) => ({
@@ -203,7 +231,7 @@ async function runBench() {
     console.log(JSON.stringify(report));
   } else {
     console.log(
-      `evaluation runner: ${rowCount} rows, concurrency ${concurrency}, fake model ${latencyMs} ms (${inProcess ? 'in-process timer' : `loopback HTTP, OpenAI wire, ${report.mode}`})`,
+      `evaluation runner: ${rowCount} rows, concurrency ${concurrency}, fake model ${latencyMs} ms (${inProcess ? 'in-process timer' : `loopback HTTP, OpenAI wire, ${report.mode}${argv.includes('--node-http') ? ', node:http client' : ''}`})`,
     );
     console.log(
       `  predict phase ${predictSeconds.toFixed(2)} s, scoring ${(seconds - predictSeconds).toFixed(2)} s`,
