@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   hasSemiSpaceFlag,
+  isInspecting,
   requestedWorkers,
   serverV8Flags,
   workerExecArgv,
@@ -37,6 +38,12 @@ describe('server launcher decisions', () => {
       ...serverV8Flags,
     ]);
     expect(workerExecArgv(['--max-semi-space-size=8'])).toEqual(['--max-semi-space-size=8']);
+  });
+
+  it('stays in the process being debugged', () => {
+    expect(isInspecting([], undefined)).toBe(false);
+    expect(isInspecting(['--inspect-brk=0'], undefined)).toBe(true);
+    expect(isInspecting([], '--inspect')).toBe(true);
   });
 });
 

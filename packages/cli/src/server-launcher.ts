@@ -46,12 +46,26 @@ export function requestedWorkers(args: readonly string[], env: NodeJS.ProcessEnv
   return Number.isInteger(workers) && workers > 1 ? workers : 1;
 }
 
+/** True under a debugger (`--inspect…`): the server must stay in the process being debugged. */
+export function isInspecting(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string | undefined = process.env.NODE_OPTIONS,
+): boolean {
+  const inspect = (arg: string) => arg.startsWith('--inspect');
+  return execArgv.some(inspect) || (nodeOptions ?? '').split(/\s+/).some(inspect);
+}
+
 /** Whether `cairn server <args>` in this process should re-run itself with the server's V8 flags. */
 export function shouldRelaunch(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
-  return env[launchedEnv] === undefined && !hasSemiSpaceFlag() && requestedWorkers(args, env) === 1;
+  return (
+    env[launchedEnv] === undefined &&
+    !hasSemiSpaceFlag(process.execArgv, env.NODE_OPTIONS) &&
+    !isInspecting(process.execArgv, env.NODE_OPTIONS) &&
+    requestedWorkers(args, env) === 1
+  );
 }
 
 /** `execArgv` for cluster workers: the primary's own flags plus the server's V8 flags. */
