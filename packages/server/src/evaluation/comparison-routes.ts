@@ -2,8 +2,8 @@ import { compareEvaluations, evaluateGateRules, parseGateRule } from '@cairn/eva
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { invalidParameter } from '../errors.js';
+import { cairnRoute } from '../http/cairn-route.js';
 import { missingParameter, RequestFields } from '../http/request-fields.js';
-import { cairnRoute } from './cairn-route.js';
 import { loadRunEvaluation } from './run-evaluation-loader.js';
 
 function finiteOrNull(value: number | null | undefined): number | null {

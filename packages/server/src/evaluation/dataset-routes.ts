@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidParameter } from '../errors.js';
+import { cairnRoute } from '../http/cairn-route.js';
 import type { RequestInput } from '../http/mlflow-route.js';
 import { missingParameter, RequestFields } from '../http/request-fields.js';
 import type { Storage } from '../storage/index.js';
 import { type AssessmentStore, searchTraceIds } from '../tracing/index.js';
-import { cairnRoute } from './cairn-route.js';
 import { recordsFromTraces } from './dataset-from-traces.js';
 import type { DatasetRecordInput, DatasetStore } from './dataset-store.js';
 import { decodePageToken, encodePageToken, maxResultsOf } from './paging.js';

@@ -2,11 +2,11 @@ import { type MetricSpec, resolveMetricSpec } from '@cairn/evaluation';
 import type { ChatModel } from '@cairn/spec';
 import type { FastifyInstance } from 'fastify';
 import { invalidParameter } from '../errors.js';
+import { cairnRoute } from '../http/cairn-route.js';
 import type { RequestInput } from '../http/mlflow-route.js';
 import { missingParameter, RequestFields } from '../http/request-fields.js';
 import type { Storage } from '../storage/index.js';
 import { searchTraceIds } from '../tracing/index.js';
-import { cairnRoute } from './cairn-route.js';
 import type { OnlineRuleChanges, OnlineRuleStore } from './online-rule-store.js';
 
 // Checks judge metric specs without calling anything: the real judge is resolved when scoring.

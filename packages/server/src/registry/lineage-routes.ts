@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidParameter } from '../errors.js';
+import { cairnRoute } from '../http/cairn-route.js';
 import { RequestFields } from '../http/request-fields.js';
 import type { TrackingStore } from '../tracking/index.js';
-import { cairnRoute } from './cairn-route.js';
 import { buildLineage } from './lineage.js';
 import { renderModelCardMarkdown } from './model-card.js';
 import type { ModelCardService } from './model-card-service.js';

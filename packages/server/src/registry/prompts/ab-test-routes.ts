@@ -1,10 +1,10 @@
 import { type AbTest, assignVariant } from '@cairn/spec';
 import type { FastifyInstance } from 'fastify';
 import { invalidParameter } from '../../errors.js';
+import { cairnRoute } from '../../http/cairn-route.js';
 import { RequestFields } from '../../http/request-fields.js';
 import { traceOutcomesByTag } from '../../tracing/index.js';
 import type { TrackingStore } from '../../tracking/index.js';
-import { cairnRoute } from '../cairn-route.js';
 import type { RegistryDeps } from '../registry-deps.js';
 import { actorOf, aliasField } from '../registry-fields.js';
 import { validateAlias } from '../registry-validation.js';

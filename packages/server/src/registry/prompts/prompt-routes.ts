@@ -1,8 +1,8 @@
 import type { Tag } from '@cairn/spec';
 import type { FastifyInstance } from 'fastify';
 import { CairnError, invalidParameter } from '../../errors.js';
+import { cairnRoute } from '../../http/cairn-route.js';
 import { RequestFields } from '../../http/request-fields.js';
-import { cairnRoute } from '../cairn-route.js';
 import type { RegistryDeps } from '../registry-deps.js';
 import { actorOf, aliasField, maxResultsField, versionField } from '../registry-fields.js';
 import { isPromptModel } from '../registry-lookups.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type RpcHandler, requestInput } from '../http/mlflow-route.js';
+import { type RpcHandler, requestInput } from './mlflow-route.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
