@@ -48,7 +48,9 @@ function align(series: Series[]): uPlot.AlignedData {
   const columns = series.map((line) => {
     const column: (number | null)[] = new Array(xs.length).fill(null);
     line.x.forEach((x, position) => {
-      column[index.get(x) ?? 0] = line.y[position] ?? null;
+      // uPlot draws gaps for null; a NaN or infinity would poison the axis range instead.
+      const value = line.y[position];
+      column[index.get(x) ?? 0] = value !== undefined && Number.isFinite(value) ? value : null;
     });
     return column;
   });
