@@ -29,6 +29,7 @@ function App() {
           <Route element={<Layout />}>
             <Route index element={<Navigate to="/experiments" replace />} />
             <Route path="experiments" element={<ExperimentsPage />} />
+            <Route path="experiments/:experimentId" element={<Navigate to="runs" replace />} />
             <Route path="experiments/:experimentId/runs" element={<RunsPage />} />
             <Route path="experiments/:experimentId/traces" element={<TracesPage />} />
             <Route path="experiments/:experimentId/sessions" element={<SessionsPage />} />
