@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // eventsource-parser (used by the `ai` SDK) also exports a "source" condition pointing at
+    // TypeScript files that Node cannot load externally; let Vite transform it instead.
+    server: { deps: { inline: ['ai', /@ai-sdk\//, 'eventsource-parser'] } },
   },
 });
