@@ -88,7 +88,10 @@ describe.each(compatBackends())('Vercel AI SDK telemetry via OTLP on %s', (backe
     const { spans } = (await api(`/api/2.0/cairn/traces/${infos[0]!.trace_id}/spans`)) as {
       spans: SpanRow[];
     };
-    return Object.fromEntries(spans.map((span) => [span.name, span]));
+    return {
+      ...Object.fromEntries(spans.map((span) => [span.name, span])),
+      traceId: infos[0]!.trace_id,
+    } as Record<string, SpanRow> & { traceId: string };
   }
 
   const model = () =>
@@ -118,6 +121,12 @@ describe.each(compatBackends())('Vercel AI SDK telemetry via OTLP on %s', (backe
       model: 'gpt-4o-mini',
       usage,
       cost,
+    });
+    // The SDK repeats the call's usage on the ai.generateText span; the trace counts it once.
+    const summary = (await api(`/api/2.0/cairn/traces/${spans.traceId}`)).trace;
+    expect(summary).toMatchObject({
+      usage: { total_tokens: 150 },
+      usage_by_model: [{ model: 'gpt-4o-mini', total_tokens: 150 }],
     });
   });
 

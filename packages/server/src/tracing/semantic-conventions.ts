@@ -107,7 +107,9 @@ export function spanSemantics(
     stringOf(attributes['ai.model.id']) ??
     stringOf(attributes['ai.response.model']) ??
     null;
-  const usage = usageOf(attributes);
+  // The Vercel AI SDK repeats its model calls' usage on the enclosing ai.generateText/ai.embed/…
+  // span; counting it there as well would double the trace's tokens and cost.
+  const usage = isVercelSummarySpan(attributes) ? null : usageOf(attributes);
   return {
     spanType: spanTypeOf(attributes, model),
     model,
@@ -181,6 +183,16 @@ function spanTypeOf(attributes: Record<string, unknown>, model: string | null): 
   if (model !== null && (attributes['gen_ai.system'] !== undefined || operation))
     return 'CHAT_MODEL';
   return 'UNKNOWN';
+}
+
+function isVercelSummarySpan(attributes: Record<string, unknown>): boolean {
+  const operation = stringOf(attributes['ai.operationId']);
+  return (
+    operation !== null &&
+    operation in vercelOperations &&
+    operation !== 'ai.toolCall' &&
+    !/\.do[A-Z]/.test(operation)
+  );
 }
 
 function usageOf(attributes: Record<string, unknown>): SpanUsage | null {
