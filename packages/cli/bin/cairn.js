@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// `cairn server` takes a short path: it re-runs itself once with V8 heap flags sized for a server
-// (src/server-launcher.ts says why) and loads only the server command; everything else loads the
-// full command tree.
-if (process.argv[2] === 'server') {
-  const launcher = await import('../dist/server-launcher.js');
-  if (launcher.shouldRelaunch(process.argv.slice(3))) {
-    launcher.relaunchWithServerFlags();
-  } else {
-    const { serverMain } = await import('../dist/server-main.js');
-    await serverMain(process.argv);
-  }
+// `cairn server` and a serving `cairn gateway` re-run themselves once with V8 heap flags sized
+// for a server (src/server-launcher.ts says why); `cairn server` then loads only the server
+// command, everything else loads the full command tree.
+const command = process.argv[2];
+const launcher =
+  command === 'server' || command === 'gateway'
+    ? await import('../dist/server-launcher.js')
+    : undefined;
+if (launcher?.shouldRelaunch(command, process.argv.slice(3))) {
+  launcher.relaunchWithServerFlags();
+} else if (command === 'server') {
+  const { serverMain } = await import('../dist/server-main.js');
+  await serverMain(process.argv);
 } else {
+  launcher?.followLauncher();
   const { main } = await import('../dist/index.js');
   await main(process.argv);
 }

@@ -1,16 +1,18 @@
 // The launcher as users meet it: the built CLI (`node packages/cli/bin/cairn.js server`).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  gatewayServes,
   hasSemiSpaceFlag,
   isInspecting,
   requestedWorkers,
   serverV8Flags,
+  shouldRelaunch,
   workerExecArgv,
   youngGenerationFlag,
 } from './server-launcher.js';
@@ -38,6 +40,18 @@ describe('server launcher decisions', () => {
       ...serverV8Flags,
     ]);
     expect(workerExecArgv(['--max-semi-space-size=8'])).toEqual(['--max-semi-space-size=8']);
+  });
+
+  it('relaunches a serving gateway, not --check nor the keys subcommands', () => {
+    expect(gatewayServes(['--config', 'g.yaml', '--port', '5001'])).toBe(true);
+    expect(gatewayServes(['-c', 'keys', '-h', '0.0.0.0'])).toBe(true);
+    expect(gatewayServes(['--config', 'g.yaml', '--check'])).toBe(false);
+    expect(gatewayServes(['keys', 'list', '--config', 'g.yaml'])).toBe(false);
+    expect(gatewayServes(['--config', 'g.yaml', 'keys', 'create'])).toBe(false);
+    expect(shouldRelaunch('gateway', ['--config', 'g.yaml'], { CAIRN_WORKERS: '4' })).toBe(true);
+    expect(shouldRelaunch('gateway', ['--check'], {})).toBe(false);
+    expect(shouldRelaunch('server', ['--workers', '2'], {})).toBe(false);
+    expect(shouldRelaunch('runs', [], {})).toBe(false);
   });
 
   it('stays in the process being debugged', () => {
@@ -179,5 +193,50 @@ describe('cairn server launcher (built CLI)', () => {
     }
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('cairn gateway launcher (built CLI)', () => {
+  it('serves from one child running with the V8 flags, and stops on SIGTERM with 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-launcher-'));
+    dirs.push(dir);
+    const config = join(dir, 'gateway.yaml');
+    writeFileSync(
+      config,
+      'routes:\n  - name: chat\n    route_type: llm/v1/chat\n    model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: sk-test-0000 } }\n',
+    );
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [bin, 'gateway', '--config', config, '--port', String(port)],
+      {
+        env: Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name]) => !name.startsWith('CAIRN_') && name !== 'NODE_OPTIONS',
+          ),
+        ),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    started.push({ child, output: () => output, exited });
+    await expect
+      .poll(() => output, { timeout: 15_000 })
+      .toContain(`listening on http://127.0.0.1:${port}`);
+    const children = childPids(child.pid!);
+    expect(children).toHaveLength(1);
+    expect(commandLine(children[0]!)).toEqual(expect.arrayContaining([...serverV8Flags]));
+    expect(commandLine(child.pid!)).not.toContain(youngGenerationFlag);
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
   });
 });

@@ -1,13 +1,14 @@
 /**
- * Launching `cairn server` with V8 heap flags sized for a server. Its garbage is short-lived
- * request data; V8's default lets each semi-space grow to 16 MB, which adds ~15 MB to the idle
- * server and ~20–35 MB under load for no measurable throughput gain, and under fast allocation
- * (OTLP ingestion, log-batch) V8 lets the old generation grow up to 4× its live size before the
- * next full collection, peaking ~185 MB where a fixed 2× stays ~135 MB (bench/README.md has the
- * numbers). Both must be given when the isolate is created (`v8.setFlagsFromString` after start
- * does not shrink the young generation, measured), so a single-process server re-runs itself
- * once with them; with `--workers N` the cluster primary gives them to its workers instead. This
- * module only uses node builtins, so the launcher that imports it stays small.
+ * Launching `cairn server` (and a serving `cairn gateway`) with V8 heap flags sized for a
+ * server. Its garbage is short-lived request data; V8's default lets each semi-space grow to
+ * 16 MB, which adds ~15 MB to the idle server and ~20–35 MB under load for no measurable
+ * throughput gain, and under fast allocation (OTLP ingestion, log-batch) V8 lets the old
+ * generation grow up to 4× its live size before the next full collection, peaking ~185 MB where
+ * a fixed 2× stays ~135 MB (bench/README.md has the numbers). Both must be given when the
+ * isolate is created (`v8.setFlagsFromString` after start does not shrink the young generation,
+ * measured), so a single-process server re-runs itself once with them; with `--workers N` the
+ * cluster primary gives them to its workers instead. This module only uses node builtins, so the
+ * launcher that imports it stays small.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
@@ -17,7 +18,7 @@ export const youngGenerationFlag = '--max-semi-space-size=4';
 /** The V8 flags `cairn server` runs with: the young-generation cap, and old-space growth of 2×. */
 export const serverV8Flags = [youngGenerationFlag, '--heap-growing-percent=100'] as const;
 
-/** Marks the re-run server process, so it knows its parent is the launcher. */
+/** Marks the re-run server or gateway process, so it knows its parent is the launcher. */
 const launchedEnv = 'CAIRN_SERVER_LAUNCHED';
 
 /** True when the user already chose a semi-space size (flag or NODE_OPTIONS); theirs wins. */
@@ -55,16 +56,40 @@ export function isInspecting(
   return execArgv.some(inspect) || (nodeOptions ?? '').split(/\s+/).some(inspect);
 }
 
-/** Whether `cairn server <args>` in this process should re-run itself with the server's V8 flags. */
+/**
+ * Whether `cairn gateway <args>` starts the gateway: not `--check` (validate and exit) nor the
+ * `keys` subcommands (short-lived). Only decides whether to relaunch, so a miss costs nothing
+ * but the flags.
+ */
+export function gatewayServes(args: readonly string[]): boolean {
+  const takesValue = /^(-c|--config|-h|--host|-p|--port|--redis-url|--tracking-uri)$/;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    if (arg === '--') break;
+    if (arg === '--check' || arg === 'keys') return false;
+    if (takesValue.test(arg)) index++;
+  }
+  return true;
+}
+
+/**
+ * Whether `cairn <command> <args>` in this process should re-run itself with the server's V8
+ * flags: `server` when it runs in this process (one worker), `gateway` when it serves.
+ */
 export function shouldRelaunch(
+  command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
+  const serves =
+    command === 'server'
+      ? requestedWorkers(args, env) === 1
+      : command === 'gateway' && gatewayServes(args);
   return (
+    serves &&
     env[launchedEnv] === undefined &&
     !hasSemiSpaceFlag(process.execArgv, env.NODE_OPTIONS) &&
-    !isInspecting(process.execArgv, env.NODE_OPTIONS) &&
-    requestedWorkers(args, env) === 1
+    !isInspecting(process.execArgv, env.NODE_OPTIONS)
   );
 }
 
