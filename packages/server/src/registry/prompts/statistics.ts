@@ -1,3 +1,5 @@
+import { studentTTwoSided } from '@cairn/evaluation';
+
 /** Small, dependency-free statistics for A/B reports. */
 
 /** The p-th percentile (0–100) by linear interpolation; undefined for no values. */
@@ -84,62 +86,5 @@ export function normalCdf(x: number): number {
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-/** P(|T| > t) for Student's t with `freedom` degrees: I_{ν/(ν+t²)}(ν/2, 1/2). */
-export function studentTwoSidedP(t: number, freedom: number): number {
-  return regularizedIncompleteBeta(freedom / (freedom + t * t), freedom / 2, 0.5);
-}
-
-function regularizedIncompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(
-    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x),
-  );
-  // The continued fraction converges fast on this side; use the symmetry otherwise.
-  if (x < (a + 1) / (a + b + 2)) return (front * betaFraction(x, a, b)) / a;
-  return 1 - (front * betaFraction(1 - x, b, a)) / b;
-}
-
-function betaFraction(x: number, a: number, b: number): number {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let result = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    result *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    result *= delta;
-    if (Math.abs(delta - 1) < 1e-12) break;
-  }
-  return result;
-}
-
-function logGamma(x: number): number {
-  // Lanczos approximation (g = 7, n = 9).
-  const coefficients = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-    1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const shifted = x - 1;
-  let sum = coefficients[0]!;
-  for (let i = 1; i < 9; i++) sum += coefficients[i]! / (shifted + i);
-  const t = shifted + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (shifted + 0.5) * Math.log(t) - t + Math.log(sum);
-}
+/** P(|T| > t) for Student's t with `freedom` degrees: the evaluation package's implementation. */
+export const studentTwoSidedP = studentTTwoSided;
