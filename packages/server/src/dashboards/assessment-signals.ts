@@ -1,8 +1,9 @@
 import type { QualityDashboard } from '@cairn/spec';
 import { type RawBuilder, sql } from 'kysely';
 import type { Storage } from '../storage/index.js';
+import { scoreSql } from '../tracing/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
-import { bodyFieldSql, scoreSql } from './json-sql.js';
+import { bodyFieldSql } from './json-sql.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
 import { hasTraceFilters, traceFilterSql } from './trace-scope.js';
 

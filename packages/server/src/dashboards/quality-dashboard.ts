@@ -2,9 +2,9 @@ import type { QualityDashboard } from '@cairn/spec';
 import { type RawBuilder, sql } from 'kysely';
 import { invalidParameter } from '../errors.js';
 import type { Storage } from '../storage/index.js';
+import { scoreSql } from '../tracing/index.js';
 import { assessmentScopeSql, humanFeedback, judgeScores } from './assessment-signals.js';
 import type { DashboardRequest } from './dashboard-request.js';
-import { scoreSql } from './json-sql.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
 
 const maxMetricKeys = 20;

@@ -69,3 +69,4 @@ export function registerTracingRoutes(app: FastifyInstance, context: AppContext)
     await service.store.statistics.settled();
   });
 }
+export { scoreSql } from './assessment-score-sql.js';

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Storage, StorageDialect } from '../storage/index.js';
+import { scoreSql } from './assessment-score-sql.js';
 
 /** Count, sum and sum of squares of a sample: enough for its mean, variance and a t-test. */
 export interface Moments {
@@ -122,40 +123,4 @@ function sourceTypeSql(dialect: StorageDialect, body: RawBuilder<unknown>): RawB
   return dialect === 'sqlite'
     ? sql`json_extract(${body}, '$.source.source_type')`
     : sql`(${body}::json -> 'source' ->> 'source_type')`;
-}
-
-const positiveWords = [
-  'true',
-  'yes',
-  'pass',
-  'passed',
-  'positive',
-  'thumbs_up',
-  'up',
-  'good',
-  '👍',
-];
-const negativeWords = [
-  'false',
-  'no',
-  'fail',
-  'failed',
-  'negative',
-  'thumbs_down',
-  'down',
-  'bad',
-  '👎',
-];
-
-/** An assessment value as a score: numbers as they are, yes/👍-like words 1, no/👎-like 0, else null. */
-function scoreSql(dialect: StorageDialect, value: RawBuilder<unknown>): RawBuilder<number | null> {
-  const word =
-    dialect === 'sqlite' ? sql`lower(trim(${value}, '"'))` : sql`lower(btrim(${value}, '"'))`;
-  const numeric =
-    dialect === 'sqlite'
-      ? sql`case when ${value} glob '[0-9]*' or ${value} glob '-[0-9]*' or ${value} glob '.[0-9]*'
-          then cast(${value} as real) end`
-      : sql`case when ${value} ~ '^-?[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?$' then ${value}::double precision end`;
-  return sql`case when ${word} in (${sql.join(positiveWords)}) then 1.0
-    when ${word} in (${sql.join(negativeWords)}) then 0.0 else ${numeric} end`;
 }
