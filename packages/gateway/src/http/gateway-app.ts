@@ -99,11 +99,15 @@ export function createGatewayApp(
   return app as unknown as GatewayApp;
 }
 
-/** Renders any error as OpenAI's error JSON with the right status; secrets scrubbed. */
+/**
+ * Renders any error with the right status, secrets scrubbed, as OpenAI's error JSON unless
+ * `render` shapes it otherwise (the Anthropic endpoint).
+ */
 export function sendError(
   reply: FastifyReply,
   error: FastifyError | GatewayError | Error,
   secrets: readonly string[],
+  render: (error: GatewayError) => unknown = (gatewayError) => gatewayError.toJSON(),
 ): FastifyReply {
   let gatewayError: GatewayError;
   if (error instanceof GatewayError) gatewayError = error;
@@ -144,5 +148,5 @@ export function sendError(
     reply.header('retry-after', String(Math.max(1, Math.ceil(gatewayError.retryAfterMs / 1000))));
   }
   // 499 is nginx's "client closed request": nobody reads it, but keep it out of 5xx counts.
-  return reply.status(gatewayError.status).send(gatewayError.toJSON());
+  return reply.status(gatewayError.status).send(render(gatewayError));
 }

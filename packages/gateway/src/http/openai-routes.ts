@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway, GatewayCall } from '../gateway.js';
 import { GatewayError } from '../gateway-error.js';
+import type { InvokeResult } from '../invoke-target.js';
 import { clientGone, readCaller } from './caller.js';
 import { encodeEmbeddings } from './encode-embeddings.js';
 import { sendResult } from './send-result.js';
@@ -73,14 +74,26 @@ export async function invokeAndSend(
   route: string,
   body: Record<string, unknown>,
 ): Promise<void> {
+  const { result, startedAt } = await invokeCall(gateway, request, reply, kind, route, body);
+  const transform =
+    kind === 'embeddings' && body.encoding_format === 'base64' ? encodeEmbeddings : undefined;
+  await sendResult(reply, result, startedAt, transform);
+}
+
+/** Runs a call with the caller's key and context; endpoints of other shapes answer it themselves. */
+export async function invokeCall(
+  gateway: Gateway,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  kind: Kind,
+  route: string,
+  body: Record<string, unknown>,
+): Promise<{ result: InvokeResult; startedAt: number }> {
   const startedAt = performance.now() - reply.elapsedTime;
   const { key, context } = await readCaller(gateway, request, body);
   const call: GatewayCall = { kind, route, body, context, signal: clientGone(reply), startedAt };
   if (key) call.key = key;
   const cacheControl = request.headers['cache-control'];
   if (cacheControl !== undefined) call.cacheControl = cacheControl;
-  const result = await gateway.invoke(call);
-  const transform =
-    kind === 'embeddings' && body.encoding_format === 'base64' ? encodeEmbeddings : undefined;
-  await sendResult(reply, result, startedAt, transform);
+  return { result: await gateway.invoke(call), startedAt };
 }

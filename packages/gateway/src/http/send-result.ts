@@ -13,12 +13,27 @@ export function cairnHeaders(meta: InvokeMeta, startedAt: number): Record<string
   return headers;
 }
 
-/** Sends a JSON result, or streams chunks as server-sent events ending with `data: [DONE]`. */
+/** How stream chunks, the end and an in-band failure are written as server-sent events. */
+export interface SseFraming {
+  event(chunk: unknown): string;
+  end: string;
+  error(error: GatewayError): string;
+}
+
+/** OpenAI's framing: `data:` lines only, ending with `data: [DONE]`, errors as OpenAI JSON. */
+const openAIFraming: SseFraming = {
+  event: (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
+  end: 'data: [DONE]\n\n',
+  error: (error) => `data: ${JSON.stringify(error.toJSON())}\n\n`,
+};
+
+/** Sends a JSON result, or streams chunks as server-sent events (OpenAI's framing by default). */
 export async function sendResult(
   reply: FastifyReply,
   result: InvokeResult,
   startedAt: number,
   transform?: (body: unknown) => unknown,
+  framing: SseFraming = openAIFraming,
 ): Promise<void> {
   const headers = cairnHeaders(result.meta, startedAt);
   if (result.kind === 'json') {
@@ -42,20 +57,20 @@ export async function sendResult(
       if (next.done) break;
       if (response.destroyed) break;
       // Each chunk is written as it arrives; waits only when the socket is full.
-      if (!response.write(`data: ${JSON.stringify(next.value)}\n\n`)) await drained(response);
+      if (!response.write(framing.event(next.value))) await drained(response);
       // Node corks chunked writes until the next tick; chunks already buffered upstream would all
       // wait for the last one. Let the first go out at once (time to first token).
       else if (first) await new Promise((resolve) => process.nextTick(resolve));
       first = false;
     }
-    if (!response.destroyed) response.end('data: [DONE]\n\n');
+    if (!response.destroyed) response.end(framing.end);
   } catch (error) {
     const gatewayError =
       error instanceof GatewayError
         ? error
         : new GatewayError(502, 'The upstream stream failed.', 'api_error', 'upstream_error');
     // Headers are gone: report the failure in-band, as OpenAI does, then close.
-    if (!response.destroyed) response.end(`data: ${JSON.stringify(gatewayError.toJSON())}\n\n`);
+    if (!response.destroyed) response.end(framing.error(gatewayError));
   } finally {
     await iterator.return?.();
   }
