@@ -19,6 +19,8 @@ export type TraceField =
   | { kind: 'attribute'; name: TraceAttribute }
   | { kind: 'tag' | 'metadata' | 'feedback' | 'expectation' | 'spanAttribute'; key: string }
   | { kind: 'span'; name: 'name' | 'type' | 'model' | 'status' }
+  | { kind: 'assessment'; name: 'name' | 'type' }
+  | { kind: 'prompt' }
   | { kind: 'text' };
 
 /** Trace columns a filter may name. */
@@ -89,7 +91,9 @@ type Token =
  * `trace.status = 'OK' AND metadata.\`mlflow.trace.session\` = 's1' AND trace.timestamp_ms > 17e11`.
  * Identifiers: `trace.<attr>` or a bare attr, `tag(s).<k>`, `metadata.<k>` / `request_metadata.<k>`,
  * `span.name|type|model|status`, `span.attributes.<k>`, `feedback.<name>`, `expectation.<name>`,
- * `trace.text`. Only AND joins clauses, as in MLflow.
+ * `assessment.name|type`, `prompt = "name/version"` (a linked prompt version), `trace.text`;
+ * the trace-metrics spellings `trace.metadata.<k>` and `trace.tag.<k>` too. Only AND joins
+ * clauses, as in MLflow.
  */
 export function parseTraceFilter(filter: string | undefined): TraceClause[] {
   if (!filter || filter.trim() === '') return [];
@@ -140,6 +144,12 @@ function fieldOf(parts: string[], filter: string): TraceField {
   if ((prefix === 'tag' || prefix === 'tags') && key) return { kind: 'tag', key };
   if ((prefix === 'metadata' || prefix === 'request_metadata') && key)
     return { kind: 'metadata', key };
+  if (prefix === 'trace' && rest.length >= 2) {
+    const section = rest[0]!.toLowerCase();
+    const sectionKey = rest.slice(1).join('.');
+    if (section === 'tag' || section === 'tags') return { kind: 'tag', key: sectionKey };
+    if (section === 'metadata') return { kind: 'metadata', key: sectionKey };
+  }
   if (prefix === 'feedback' && key) return { kind: 'feedback', key };
   if (prefix === 'expectation' && key) return { kind: 'expectation', key };
   if (prefix === 'span' && rest.length >= 2 && rest[0]!.toLowerCase() === 'attributes') {
@@ -151,6 +161,11 @@ function fieldOf(parts: string[], filter: string): TraceField {
       return { kind: 'span', name };
     }
   }
+  if (prefix === 'assessment' && rest.length === 1) {
+    const name = rest[0]!.toLowerCase();
+    if (name === 'name' || name === 'type') return { kind: 'assessment', name };
+  }
+  if (prefix === 'prompt' && rest.length === 0) return { kind: 'prompt' };
   const attribute =
     (prefix === 'trace' || prefix === 'attribute' || prefix === 'attributes') && rest.length === 1
       ? rest[0]!.toLowerCase()
@@ -166,6 +181,18 @@ function fieldOf(parts: string[], filter: string): TraceField {
 
 function checked(clause: TraceClause, filter: string): TraceClause {
   const { field, comparator, value } = clause;
+  if (field.kind === 'prompt') {
+    if (comparator !== '=') {
+      throw invalid(filter, `'${comparator}' cannot compare prompt; only '=' is supported`);
+    }
+    if (typeof value !== 'string' || !parsePromptVersion(value)) {
+      throw invalid(
+        filter,
+        `prompt takes a quoted 'name/version' with an integer version, got ${JSON.stringify(value)}`,
+      );
+    }
+    return clause;
+  }
   const numeric = field.kind === 'attribute' && numericAttributes.has(field.name);
   if (numeric) {
     if (!['=', '!=', '<', '<=', '>', '>='].includes(comparator)) {
@@ -185,6 +212,13 @@ function checked(clause: TraceClause, filter: string): TraceClause {
   }
   if (typeof value === 'number') return { ...clause, value: String(value) };
   return clause;
+}
+
+/** The prompt name and version of a `prompt = "name/version"` value; undefined if malformed. */
+export function parsePromptVersion(value: string): { name: string; version: string } | undefined {
+  const match = /^(.+)\/(\d+)$/.exec(value.trim());
+  if (!match) return undefined;
+  return { name: match[1]!, version: match[2]!.replace(/^0+(?=\d)/, '') };
 }
 
 function readComparator(tokens: Token[], index: number, filter: string): Comparator {

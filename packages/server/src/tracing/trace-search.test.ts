@@ -23,6 +23,19 @@ describe('parseTraceFilter', () => {
     ]);
   });
 
+  it('reads prompt, assessment and trace-metrics spellings', () => {
+    expect(
+      parseTraceFilter(
+        'prompt = "qa/01" AND assessment.name = \'relevance\' AND trace.metadata.`mlflow.trace.user` = "u" AND trace.tag.team = "a"',
+      ),
+    ).toEqual([
+      { field: { kind: 'prompt' }, comparator: '=', value: 'qa/01' },
+      { field: { kind: 'assessment', name: 'name' }, comparator: '=', value: 'relevance' },
+      { field: { kind: 'metadata', key: 'mlflow.trace.user' }, comparator: '=', value: 'u' },
+      { field: { kind: 'tag', key: 'team' }, comparator: '=', value: 'a' },
+    ]);
+  });
+
   it.each([
     ["trace.status = 'OK' OR trace.name = 'x'", /joined by 'AND'/],
     ['trace.bogus = 1', /invalid identifier 'trace.bogus'/],
@@ -30,6 +43,10 @@ describe('parseTraceFilter', () => {
     ["trace.name > 'a'", /only compares numeric/],
     ["trace.name = 'unterminated", /unterminated/],
     ["trace.text = 'x'", /LIKE and ILIKE only/],
+    ['prompt != "qa/1"', /only '=' is supported/],
+    ['prompt = "qa"', /'name\/version' with an integer version/],
+    ['prompt = "qa/v1"', /'name\/version' with an integer version/],
+    ['prompt = 3', /'name\/version' with an integer version/],
   ])('refuses %s', (filter, message) => {
     expect(() => parseTraceFilter(filter)).toThrow(message);
   });
@@ -85,6 +102,44 @@ describe.each(testBackends())('trace search on $name', (backend) => {
     expect((await search("trace.text ILIKE '%why stones%'")).ids).toEqual([traceIds[4]]);
     expect((await search("trace.name RLIKE '^ra'")).ids).toHaveLength(6);
     expect((await search('trace.cost > 0 AND trace.total_tokens = 1500')).ids).toHaveLength(6);
+  });
+
+  it('filters by linked prompt version, as MLflow and the Cairn SDK write the tag', async () => {
+    const linked = [
+      '[{"name": "qa", "version": "1"}]',
+      '[{"name":"qa","version":2},{"name":"summarize","version":"1"}]',
+      'not json',
+      '{"name":"qa","version":"1"}',
+      '[{"name":"qa","version":{"nested":1}}]',
+    ];
+    for (const [index, value] of linked.entries()) {
+      const response = await test.app.inject({
+        method: 'PATCH',
+        url: `/api/3.0/mlflow/traces/${traceIds[index]}/tags`,
+        payload: { key: 'mlflow.linkedPrompts', value },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    expect((await search('prompt = "qa/1"')).ids).toEqual([traceIds[0]]);
+    expect((await search("prompt = 'qa/2'")).ids).toEqual([traceIds[1]]);
+    expect((await search('prompt = "summarize/1"')).ids).toEqual([traceIds[1]]);
+    expect((await search('prompt = "qa/3"')).ids).toEqual([]);
+    expect((await search('prompt = "q/1"')).ids).toEqual([]);
+    expect((await search(`prompt = "qa/2" AND trace.timestamp_ms >= ${base + 1000}`)).ids).toEqual([
+      traceIds[1],
+    ]);
+    expect((await search(`prompt = "qa/2" AND trace.timestamp_ms > ${base + 1000}`)).ids).toEqual(
+      [],
+    );
+    for (const filter of ['prompt != "qa/1"', 'prompt = "qa"', 'prompt LIKE "qa/%"']) {
+      const response = await test.app.inject({
+        method: 'POST',
+        url: '/api/3.0/mlflow/traces/search',
+        payload: { locations: [{ mlflow_experiment: { experiment_id: '0' } }], filter },
+      });
+      expect(response.statusCode, filter).toBe(400);
+      expect(response.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    }
   });
 
   it('orders and pages with tokens', async () => {

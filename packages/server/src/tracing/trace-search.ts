@@ -2,7 +2,12 @@ import { type RawBuilder, sql } from 'kysely';
 import { invalidParameter } from '../errors.js';
 import type { Storage, StorageDialect } from '../storage/index.js';
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.js';
-import { type Comparator, parseTraceFilter, type TraceClause } from './trace-filter.js';
+import {
+  type Comparator,
+  parsePromptVersion,
+  parseTraceFilter,
+  type TraceClause,
+} from './trace-filter.js';
 
 /** A search over traces, as the v2 and v3 search RPCs and Cairn's own API ask for it. */
 export interface TraceSearchRequest {
@@ -58,7 +63,7 @@ export async function searchTraceIds(
     selective
       ? sql`+t.experiment_id in (${sql.join(request.experimentIds)})`
       : sql`t.experiment_id in (${sql.join(request.experimentIds)})`,
-    ...clauses.map((clause) => clauseSql(clause, storage.dialect, selective)),
+    ...clauses.map((clause) => traceClauseSql(clause, storage.dialect, selective)),
   ];
   const rows = await sql<{ request_id: string }>`select t.request_id from trace_info t
     where ${sql.join(conditions, sql` and `)}
@@ -90,7 +95,8 @@ function orderBySql(orderBy: readonly string[]): RawBuilder<unknown> {
   return sql.join(items);
 }
 
-function clauseSql(
+/** One filter clause as SQL over a `trace_info` row aliased `t`, per backend, parameterised. */
+export function traceClauseSql(
   clause: TraceClause,
   dialect: StorageDialect,
   unindexed = false,
@@ -122,21 +128,15 @@ function clauseSql(
       return sql`t.request_id in (select trace_id from assessments
         where assessment_type = ${field.kind} and name = ${field.key} and valid = 1
           and ${compare(sql`value`, comparator, value, dialect)})`;
-    case 'span': {
-      const column = { name: 'name', type: 'span_type', model: 'model', status: 'status' }[
-        field.name
-      ];
+    case 'assessment':
+      return sql`t.request_id in (select a.trace_id from assessments a
+        where a.valid = 1 and ${assessmentClauseSql(clause, dialect, 'a')})`;
+    case 'span':
+    case 'spanAttribute':
       return sql`exists (select 1 from spans s where s.trace_id = t.request_id
-        and ${compare(sql`s.${sql.ref(column)}`, comparator, value, dialect)})`;
-    }
-    case 'spanAttribute': {
-      const extracted =
-        dialect === 'sqlite'
-          ? sql`cast(json_extract(s.attributes, ${`$."${field.key.replace(/["\\]/g, '\\$&')}"`}) as text)`
-          : sql`(s.attributes::json ->> ${field.key})`;
-      return sql`exists (select 1 from spans s where s.trace_id = t.request_id
-        and ${compare(extracted, comparator, value, dialect)})`;
-    }
+        and ${spanClauseSql(clause, dialect, 's')})`;
+    case 'prompt':
+      return linkedPromptSql(String(value), dialect);
     case 'text': {
       const pattern = String(value);
       return sql`(${compare(sql`t.request_preview`, comparator, pattern, dialect)}
@@ -146,6 +146,74 @@ function clauseSql(
             or ${compare(sql`s.outputs`, comparator, pattern, dialect)})))`;
     }
   }
+}
+
+/** A `span.*` clause as SQL over one `spans` row aliased `alias` (not over its trace). */
+export function spanClauseSql(
+  clause: TraceClause,
+  dialect: StorageDialect,
+  alias: string,
+): RawBuilder<unknown> {
+  const { field, comparator, value } = clause;
+  if (field.kind === 'span') {
+    const column = { name: 'name', type: 'span_type', model: 'model', status: 'status' }[
+      field.name
+    ];
+    return compare(sql.ref(`${alias}.${column}`), comparator, value, dialect);
+  }
+  if (field.kind !== 'spanAttribute') throw new Error(`not a span clause: ${field.kind}`);
+  const attributes = sql.ref(`${alias}.attributes`);
+  const extracted =
+    dialect === 'sqlite'
+      ? sql`cast(json_extract(${attributes}, ${`$."${field.key.replace(/["\\]/g, '\\$&')}"`}) as text)`
+      : sql`(${attributes}::json ->> ${field.key})`;
+  return compare(extracted, comparator, value, dialect);
+}
+
+/** An `assessment.name|type` clause as SQL over one `assessments` row aliased `alias`. */
+export function assessmentClauseSql(
+  clause: TraceClause,
+  dialect: StorageDialect,
+  alias: string,
+): RawBuilder<unknown> {
+  const { field, comparator, value } = clause;
+  if (field.kind !== 'assessment') throw new Error(`not an assessment clause: ${field.kind}`);
+  const column = field.name === 'name' ? 'name' : 'assessment_type';
+  return compare(sql.ref(`${alias}.${column}`), comparator, value, dialect);
+}
+
+/** The trace tag holding the prompt versions a trace used, JSON `[{"name", "version"}]`. */
+export const linkedPromptsTag = 'mlflow.linkedPrompts';
+
+// A JSON array of flat objects (string, number, boolean or null members): every text this
+// matches casts to jsonb, so a hand-set malformed tag is skipped instead of failing the query.
+// PostgreSQL before 16 has no non-throwing JSON validity test; SQLite uses json_valid.
+const jsonString = String.raw`"(?:[^"\\[:cntrl:]]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"`;
+const jsonNumber = String.raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
+const jsonMember = String.raw`\s*${jsonString}\s*:\s*(?:${jsonString}|${jsonNumber}|true|false|null)\s*`;
+const jsonObject = String.raw`\{(?:${jsonMember}(?:,${jsonMember})*|\s*)\}`;
+const flatObjectArray = String.raw`^\s*\[(?:\s*${jsonObject}\s*(?:,\s*${jsonObject}\s*)*|\s*)\]\s*$`;
+
+/**
+ * Traces whose `mlflow.linkedPrompts` tag lists the prompt version `name/version` (MLflow's
+ * `prompt = "name/version"` filter). The version matches whether it was written as "3" or 3.
+ */
+function linkedPromptSql(value: string, dialect: StorageDialect): RawBuilder<unknown> {
+  const { name, version } = parsePromptVersion(value)!;
+  if (dialect === 'sqlite') {
+    // CASE is evaluated lazily, so json_type and json_extract only ever see valid JSON.
+    return sql`t.request_id in (select g.request_id from trace_tags g, json_each(coalesce(
+        case when json_valid(g.value) then case when json_type(g.value) = 'array' then g.value end end,
+        '[]')) e
+      where g.key = ${linkedPromptsTag}
+        and case when e.type = 'object' then json_extract(e.value, '$.name') end = ${name}
+        and case when e.type = 'object' then cast(json_extract(e.value, '$.version') as text) end
+          = ${version})`;
+  }
+  return sql`t.request_id in (select g.request_id from trace_tags g
+      cross join lateral jsonb_array_elements(
+        case when g.value ~ ${flatObjectArray} then g.value::jsonb else '[]'::jsonb end) e
+    where g.key = ${linkedPromptsTag} and e ->> 'name' = ${name} and e ->> 'version' = ${version})`;
 }
 
 function compare(
