@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { Gateway, type GatewayDeps } from '../gateway.js';
 import { GatewayError } from '../gateway-error.js';
 import { scrubSecrets } from '../upstream-error.js';
+import { registerAnthropicRoutes } from './anthropic-routes.js';
 import { registerMlflowRoutes } from './mlflow-routes.js';
 import { registerOpenAIRoutes } from './openai-routes.js';
 
@@ -96,6 +97,7 @@ export function createGatewayApp(
   app.get('/health', async () => ({ status: 'OK' }));
   registerOpenAIRoutes(app, gateway);
   registerMlflowRoutes(app, gateway);
+  registerAnthropicRoutes(app, gateway);
   return app as unknown as GatewayApp;
 }
 

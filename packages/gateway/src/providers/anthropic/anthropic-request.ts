@@ -2,6 +2,7 @@ import type { ChatMessage, ChatRequest } from '@cairn/spec';
 import { ProviderError } from '../provider.js';
 import { contentText, parseDataUrl, stopList } from '../shared/content-text.js';
 import { parseArguments } from '../shared/parse-json.js';
+import { anthropicToolChoice } from './anthropic-mapping.js';
 import type { AnthropicContentBlock, AnthropicMessage } from './anthropic-wire.js';
 
 /**
@@ -90,13 +91,4 @@ function contentBlocks(providerId: string, message: ChatMessage): AnthropicConte
     });
   }
   return blocks;
-}
-
-function anthropicToolChoice(choice: unknown): Record<string, unknown> | undefined {
-  if (choice === 'auto') return { type: 'auto' };
-  if (choice === 'required') return { type: 'any' };
-  if (choice === 'none') return { type: 'none' };
-  const named = choice as { function?: { name?: string } } | undefined;
-  if (named?.function?.name) return { type: 'tool', name: named.function.name };
-  return undefined;
 }

@@ -1,26 +1,7 @@
 import type { ChatChoice, ChatResponse, ToolCall, Usage } from '@cairn/spec';
 import { nowSeconds } from '../shared/ids.js';
+import { anthropicFinishReason } from './anthropic-mapping.js';
 import type { AnthropicResponse, AnthropicUsage } from './anthropic-wire.js';
-
-/** Anthropic's stop reason as OpenAI's finish reason. */
-export function anthropicFinishReason(
-  reason: string | null | undefined,
-): ChatChoice['finish_reason'] {
-  switch (reason) {
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_calls';
-    case 'refusal':
-      return 'content_filter';
-    case null:
-    case undefined:
-      return null;
-    default:
-      return 'stop'; // end_turn, stop_sequence, pause_turn
-  }
-}
 
 /** Anthropic usage as OpenAI usage; cache reads and writes count as prompt tokens. */
 export function anthropicUsage(usage: AnthropicUsage): Usage {

@@ -6,7 +6,8 @@ import { parseEventJson } from '../shared/parse-json.js';
 import { invalidResponseError } from '../shared/provider-errors.js';
 import { readSse } from '../shared/read-sse.js';
 import { redact } from '../shared/redact.js';
-import { anthropicFinishReason, anthropicUsage } from './anthropic-response.js';
+import { anthropicErrorStatus, anthropicFinishReason } from './anthropic-mapping.js';
+import { anthropicUsage } from './anthropic-response.js';
 import type { AnthropicUsage } from './anthropic-wire.js';
 
 interface AnthropicStreamEvent {
@@ -18,18 +19,6 @@ interface AnthropicStreamEvent {
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
 }
-
-/** Anthropic's streamed error types and the HTTP status each stands for. */
-const errorStatus: Record<string, number> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  overloaded_error: 529,
-};
 
 /**
  * Turns the Messages API's SSE events (message_start, content_block_start/delta/stop,
@@ -105,7 +94,7 @@ export async function* anthropicStream(
             `${context.providerId} stream failed: ${type}: ${data.error?.message ?? ''}`,
             context.secrets,
           ),
-          { status: errorStatus[type] ?? 502 },
+          { status: anthropicErrorStatus[type] ?? 502 },
         );
       }
       default:

@@ -32,5 +32,6 @@ export interface AnthropicResponse {
   model: string;
   content: AnthropicContentBlock[];
   stop_reason: string | null;
+  stop_sequence?: string | null;
   usage: AnthropicUsage;
 }
