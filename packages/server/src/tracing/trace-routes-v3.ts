@@ -4,6 +4,8 @@ import { mlflowRoute } from '../http/mlflow-route.js';
 import { missingParameter, RequestFields } from '../http/request-fields.js';
 import type { Storage } from '../storage/index.js';
 import type { AssessmentStore } from './assessment-store.js';
+import { queryTraceMetrics } from './trace-metrics.js';
+import { parseTraceMetricsRequest } from './trace-metrics-request.js';
 import {
   parseDurationMs,
   parseTimestampMs,
@@ -155,6 +157,14 @@ export function registerTraceRoutesV3(
         ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
       };
     },
+    '3.0',
+  );
+
+  mlflowRoute(
+    app,
+    'POST',
+    '/traces/metrics',
+    async (input) => queryTraceMetrics(storage, parseTraceMetricsRequest(input)),
     '3.0',
   );
 

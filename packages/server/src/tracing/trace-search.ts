@@ -183,7 +183,7 @@ export function assessmentClauseSql(
 }
 
 /** The trace tag holding the prompt versions a trace used, JSON `[{"name", "version"}]`. */
-export const linkedPromptsTag = 'mlflow.linkedPrompts';
+const linkedPromptsTag = 'mlflow.linkedPrompts';
 
 // A JSON array of flat objects (string, number, boolean or null members): every text this
 // matches casts to jsonb, so a hand-set malformed tag is skipped instead of failing the query.
