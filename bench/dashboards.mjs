@@ -3,7 +3,10 @@
 // of a running `cairn server`, then times each dashboard endpoint over the full 30-day range and
 // with filters. Target: each answers in ≤ 300 ms on SQLite (p95 of 10 requests after warm-up).
 // The server's CPU time per request is printed too: on a shared machine it is the steadier number.
-import { readFileSync } from 'node:fs';
+// `--db FILE` (SQLite only) keeps the seeded database in FILE and reuses it on later runs, so
+// before/after comparisons skip the few minutes of seeding.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchOptions, formatNumber, printTable } from './lib/bench-main.mjs';
 import { openBackend, startCairnServer } from './lib/cairn-server.mjs';
@@ -445,22 +448,28 @@ async function postgresWriter(uri) {
 
 /** Seeds one backend behind a running server and times every query; returns result rows. */
 async function benchmarkBackend(kind, options) {
-  const backend = await openBackend(kind, options.postgresUrl);
+  const kept = kind === 'sqlite' ? options.dbFile : undefined;
+  const reused = kept !== undefined && existsSync(kept);
+  const backend = kept
+    ? { name: 'sqlite', uri: `sqlite:///${kept}`, dispose: async () => {} }
+    : await openBackend(kind, options.postgresUrl);
   let server;
   try {
     server = await startCairnServer(backend); // migrates the schema, 006's indexes included
     const seedStarted = performance.now();
-    await seed(backend);
+    if (!reused) await seed(backend);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     process.stderr.write(
-      `[dashboards on ${kind}] seeded ${formatNumber(traceCount * 10)} spans in ${seedSeconds.toFixed(1)} s\n`,
+      reused
+        ? `[dashboards on ${kind}] reusing the seeded ${kept}\n`
+        : `[dashboards on ${kind}] seeded ${formatNumber(traceCount * 10)} spans in ${seedSeconds.toFixed(1)} s\n`,
     );
     const client = jsonClient(server.baseUrl, { maxSockets: 1 });
     const rows = [
       {
         backend: kind,
         name: 'seed 1,000,000 spans (direct inserts)',
-        measured: `${seedSeconds.toFixed(1)} s`,
+        measured: reused ? 'reused' : `${seedSeconds.toFixed(1)} s`,
         target: '',
       },
     ];
@@ -521,7 +530,10 @@ function summary(name, body) {
 }
 
 async function main() {
-  const options = benchOptions();
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--db');
+  const dbFile = at >= 0 ? resolve(argv.splice(at, 2)[1]) : undefined;
+  const options = { ...benchOptions(argv), dbFile };
   const rows = [];
   for (const kind of options.backends) rows.push(...(await benchmarkBackend(kind, options)));
   if (options.json) console.log(JSON.stringify(rows, null, 2));

@@ -1,21 +1,23 @@
 import type { QualityDashboard } from '@cairn/spec';
 import { type RawBuilder, sql } from 'kysely';
-import type { Storage } from '../storage/index.js';
+import type { Storage, StorageDialect } from '../storage/index.js';
 import { scoreSql } from '../tracing/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { bodyFieldSql } from './json-sql.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
-import { hasTraceFilters, traceFilterSql } from './trace-scope.js';
+import { hasTraceFilters, traceIdFilterSql } from './trace-scope.js';
 
 const maxNames = 20;
 
 /** Valid feedback assessments (aliased `a`) created in range, on traces passing the filters. */
-export function assessmentScopeSql(request: DashboardRequest): RawBuilder<boolean> {
+export function assessmentScopeSql(
+  request: DashboardRequest,
+  dialect: StorageDialect,
+): RawBuilder<boolean> {
   const base = sql`a.create_time_ms >= ${request.startMs} and a.create_time_ms < ${request.endMs}
     and a.valid = 1 and a.assessment_type = 'feedback'`;
   if (!hasTraceFilters(request.filters)) return sql<boolean>`${base}`;
-  return sql<boolean>`${base} and a.trace_id in
-    (select f.request_id from trace_info f where ${traceFilterSql(request.filters, 'f')})`;
+  return sql<boolean>`${base} and ${traceIdFilterSql(request.filters, dialect, 'a.trace_id')}`;
 }
 
 /** HUMAN feedback per name: positive (score ≥ 0.5) and negative counts, overall and per bucket. */
@@ -25,7 +27,7 @@ export async function humanFeedback(
 ): Promise<QualityDashboard['feedback']> {
   const { db, dialect } = storage;
   const score = scoreSql(dialect, sql`a.value`);
-  const scope = sql`${assessmentScopeSql(request)}
+  const scope = sql`${assessmentScopeSql(request, dialect)}
     and ${bodyFieldSql(dialect, sql`a.body`, ['source', 'source_type'])} = 'HUMAN'`;
   const rows = await sql<{ name: string; bucket: number; positive: number; negative: number }>`
     select a.name as name, ${bucketKeySql(dialect, sql`a.create_time_ms`, request.bucket)} as bucket,
@@ -91,7 +93,7 @@ export async function judgeScores(
     select a.name as name, ${bucketKeySql(dialect, sql`a.create_time_ms`, request.bucket)} as bucket,
       count(*) as n, sum(${score}) as total, sum(case when ${flagged} then 1 else 0 end) as flagged
     from assessments a
-    where ${assessmentScopeSql(request)}
+    where ${assessmentScopeSql(request, dialect)}
       and ${bodyFieldSql(dialect, sql`a.body`, ['source', 'source_type'])} in ('LLM_JUDGE', 'CODE')
       and (lower(a.name) like '%faithful%' or lower(a.name) like '%grounded%'
         or lower(a.name) like '%hallucinat%')

@@ -22,20 +22,14 @@ export async function performanceDashboard(
       where ${finished} and t.execution_time_ms is not null`;
   const spanBucket = bucketKeySql(dialect, sql`(s.start_time_ns / 1000000)`, request.bucket);
   const ttftSource = (bucket: RawBuilder<number>) =>
-    ttftSourceSql(dialect, bucket, spanScopeSql(request));
+    ttftSourceSql(dialect, bucket, spanScopeSql(request, dialect));
 
-  // One scan counts traces, errors and timed traces per bucket; SQLite's percentiles reuse it.
-  const errorRows = await sql<{ bucket: number; total: number; errors: number; timed: number }>`
+  const errorRows = await sql<{ bucket: number; total: number; errors: number }>`
     select ${traceBucket} as bucket, count(*) as total,
-      sum(case when t.status = 'ERROR' then 1 else 0 end) as errors,
-      count(t.execution_time_ms) as timed
+      sum(case when t.status = 'ERROR' then 1 else 0 end) as errors
     from trace_info t where ${finished} group by 1`.execute(db);
-  const timed = new Map(errorRows.rows.map((row) => [Number(row.bucket), Number(row.timed)]));
-  const latency = await percentilesOf(db, dialect, latencySource, traceBucket, {
-    counts: timed,
-    histogram: true,
-  });
-  const ttft = await percentilesOf(db, dialect, ttftSource, spanBucket, { histogram: true });
+  const latency = await percentilesOf(db, dialect, latencySource, traceBucket);
+  const ttft = await percentilesOf(db, dialect, ttftSource, spanBucket);
 
   const errorType = exceptionTypeSql(dialect, sql`s.events`);
   const typeRows = await sql<{ error_type: string; n: number }>`

@@ -102,7 +102,7 @@ async function toxicity(
     select 'assessment' as source, a.name as name, ${score} as value, a.create_time_ms as time_ms,
       a.trace_id as trace_id, null as run_id
     from assessments a
-    where ${assessmentScopeSql(request)} and lower(a.name) like '%toxicity%' and ${score} > ${threshold}
+    where ${assessmentScopeSql(request, dialect)} and lower(a.name) like '%toxicity%' and ${score} > ${threshold}
     union all
     select 'metric' as source, m.key as name, m.value as value, r.start_time as time_ms,
       null as trace_id, r.run_uuid as run_id

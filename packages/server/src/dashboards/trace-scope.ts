@@ -1,5 +1,6 @@
 import { gatewayRouteMetadataKey } from '@cairn/spec';
 import { type RawBuilder, sql } from 'kysely';
+import type { StorageDialect } from '../storage/index.js';
 import type { DashboardFilters, DashboardRequest } from './dashboard-request.js';
 
 /** Trace metadata keys of the user and session a trace belongs to (MLflow's). */
@@ -62,12 +63,55 @@ export function traceScopeSql(request: DashboardRequest, alias = 't'): RawBuilde
  * Spans that started in the request's range and belong to traces passing its filters, as SQL
  * over a `spans` row aliased `alias`. Nanosecond bounds are bigints: ms × 10⁶ exceeds 2⁵³.
  */
-export function spanScopeSql(request: DashboardRequest, alias = 's'): RawBuilder<boolean> {
+export function spanScopeSql(
+  request: DashboardRequest,
+  dialect: StorageDialect,
+  alias = 's',
+): RawBuilder<boolean> {
   const start = sql.ref(`${alias}.start_time_ns`);
   const range = sql`${start} >= ${nanos(request.startMs)} and ${start} < ${nanos(request.endMs)}`;
   if (!hasTraceFilters(request.filters)) return sql<boolean>`${range}`;
-  return sql<boolean>`${range} and ${sql.ref(`${alias}.trace_id`)} in
-    (select f.request_id from trace_info f where ${traceFilterSql(request.filters, 'f')})`;
+  return sql<boolean>`${range} and ${traceIdFilterSql(request.filters, dialect, `${alias}.trace_id`)}`;
+}
+
+/**
+ * The filters as SQL over a trace id column of another table (spans, assessments): one
+ * `IN (subquery)` per filter, each read from a covering index ((key, value, request_id) for
+ * metadata and tags, (model, request_id) for usage) and built once. Only the experiment filter
+ * reads trace rows. On SQLite the column is written `+column`, so the planner still walks the
+ * caller's time-range index and probes the lists, instead of seeking every listed trace's rows
+ * (all of them, from any time) one by one.
+ */
+export function traceIdFilterSql(
+  filters: DashboardFilters,
+  dialect: StorageDialect,
+  column: string,
+): RawBuilder<boolean> {
+  const traceId = dialect === 'sqlite' ? sql`+${sql.ref(column)}` : sql.ref(column);
+  const lists: RawBuilder<unknown>[] = [];
+  if (filters.experimentIds.length > 0) {
+    lists.push(
+      sql`select request_id from trace_info where experiment_id in (${sql.join(filters.experimentIds)})`,
+    );
+  }
+  const metadata = (key: string, value: string) =>
+    sql`select request_id from trace_request_metadata where key = ${key} and value = ${value}`;
+  if (filters.user !== undefined) lists.push(metadata(userKey, filters.user));
+  if (filters.session !== undefined) lists.push(metadata(sessionKey, filters.session));
+  if (filters.route !== undefined) lists.push(metadata(gatewayRouteMetadataKey, filters.route));
+  if (filters.model !== undefined) {
+    lists.push(sql`select request_id from trace_usage where model = ${filters.model}`);
+  }
+  for (const tag of filters.tags) {
+    lists.push(
+      sql`select request_id from trace_tags where key = ${tag.key} and value = ${tag.value}`,
+    );
+  }
+  if (lists.length === 0) return sql<boolean>`1 = 1`;
+  return sql<boolean>`${sql.join(
+    lists.map((list) => sql`${traceId} in (${list})`),
+    sql` and `,
+  )}`;
 }
 
 function nanos(millis: number): bigint {

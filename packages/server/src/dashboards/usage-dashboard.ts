@@ -57,7 +57,7 @@ export async function usageDashboard(
     select s.name as name, count(*) as calls,
       sum(case when s.status = 'ERROR' then 1 else 0 end) as errors,
       avg(s.end_time_ns - s.start_time_ns) as avg_ns
-    from spans s where s.span_type = 'TOOL' and ${spanScopeSql(request)}
+    from spans s where s.span_type = 'TOOL' and ${spanScopeSql(request, dialect)}
     group by 1 order by 2 desc, 1 limit ${maxTools}`.execute(db);
 
   let groups: UsageDashboard['groups'] = [];

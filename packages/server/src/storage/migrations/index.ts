@@ -8,6 +8,7 @@ import { dashboardsMigration } from './006-dashboards.js';
 import { evaluationMigration } from './007-evaluation.js';
 import { tracingIngestMigration } from './008-tracing-ingest.js';
 import { modelCardQueueMigration } from './009-model-card-queue.js';
+import { dashboardScopeMigration } from './010-dashboard-scope.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -20,5 +21,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '007-evaluation': evaluationMigration(dialect),
     '008-tracing-ingest': tracingIngestMigration(dialect),
     '009-model-card-queue': modelCardQueueMigration(dialect),
+    '010-dashboard-scope': dashboardScopeMigration(dialect),
   };
 }
