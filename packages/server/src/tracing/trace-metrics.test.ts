@@ -336,6 +336,19 @@ describe.each(testBackends())('trace metrics on $name', (backend) => {
     ).toEqual([point('assessment_count', {}, 5)]);
   });
 
+  it('answers an experiment without traces with an empty count', async () => {
+    for (const experimentId of ['999', 'not-a-number']) {
+      expect(
+        await points({
+          experiment_ids: [experimentId],
+          view_type: 'TRACES',
+          metric_name: 'trace_count',
+          aggregations: [{ aggregation_type: 'COUNT' }],
+        }),
+      ).toEqual([point('trace_count', {}, 0)]);
+    }
+  });
+
   it('pages through groups with tokens, under /ajax-api too', async () => {
     const body = {
       view_type: 'TRACES',

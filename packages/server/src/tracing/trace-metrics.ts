@@ -54,7 +54,10 @@ export async function queryTraceMetrics(
   const aliases = dimensions.map((_, index) => sql.ref(`d${index}`));
 
   const conditions: RawBuilder<unknown>[] = [
-    sql`t.experiment_id in (${sql.join(query.experimentIds)})`,
+    // Ids that are not numbers name no experiment; PostgreSQL refuses an empty IN list.
+    query.experimentIds.length > 0
+      ? sql`t.experiment_id in (${sql.join(query.experimentIds)})`
+      : sql`1 = 0`,
   ];
   if (query.startTimeMs !== undefined) conditions.push(sql`t.timestamp_ms >= ${query.startTimeMs}`);
   if (query.endTimeMs !== undefined) conditions.push(sql`t.timestamp_ms <= ${query.endTimeMs}`);
