@@ -12,6 +12,8 @@ export const mountedGatewayRoutes: readonly { method: 'GET' | 'POST'; url: strin
   { method: 'POST', url: '/v1/chat/completions' },
   { method: 'POST', url: '/v1/completions' },
   { method: 'POST', url: '/v1/embeddings' },
+  { method: 'POST', url: '/v1/messages' },
+  { method: 'POST', url: '/anthropic/v1/messages' },
   { method: 'GET', url: '/v1/models' },
   { method: 'GET', url: '/v1/models/:model' },
   { method: 'POST', url: '/gateway/:route/invocations' },

@@ -196,4 +196,23 @@ describe.each(testBackends())('gateway mounted in the server on $name', (backend
     expect(body.routes[0].budget.spent_usd).toBeGreaterThan(0);
     expect(JSON.stringify(body)).not.toContain('sk-test-secret');
   });
+
+  it("forwards Anthropic's Messages API to the gateway", async () => {
+    const { port } = app.server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+      body: JSON.stringify({
+        model: 'chat',
+        max_tokens: 16,
+        messages: [{ role: 'user', content: 'ping' }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      type: 'message',
+      content: [{ type: 'text', text: 'pong' }],
+      usage: { input_tokens: 7, output_tokens: 3 },
+    });
+  });
 });
