@@ -70,6 +70,26 @@ function spanAttribute(dialect: StorageDialect, key: string): RawBuilder<unknown
     : sql`(s.attributes::json ->> ${key})`;
 }
 
+/**
+ * A part of the span's `mlflow.llm.cost` attribute (`input_cost`, `output_cost`), when the
+ * sender priced the call and the part is a number. Cairn's own pricing keeps only the total.
+ */
+function spanCostPart(part: 'input_cost' | 'output_cost'): MetricDefinition {
+  return {
+    value: (dialect) => {
+      if (dialect === 'sqlite') {
+        const path = `$."mlflow.llm.cost".${part}`;
+        return sql`case when json_type(s.attributes, ${path}) in ('integer', 'real')
+          then json_extract(s.attributes, ${path}) end`;
+      }
+      const cost = sql`(s.attributes::json -> 'mlflow.llm.cost' -> ${part})`;
+      return sql`case when json_typeof(${cost}) = 'number'
+        then (${cost} #>> '{}')::double precision end`;
+    },
+    aggregations: summed,
+  };
+}
+
 /** The metrics and dimensions of each view, with MLflow's names. */
 export const metricViews: Readonly<Record<MetricViewType, ViewDefinition>> = {
   TRACES: {
@@ -97,6 +117,8 @@ export const metricViews: Readonly<Record<MetricViewType, ViewDefinition>> = {
         value: () => sql`((s.end_time_ns - s.start_time_ns) / 1000000)`,
         aggregations: averaged,
       },
+      input_cost: spanCostPart('input_cost'),
+      output_cost: spanCostPart('output_cost'),
       total_cost: { value: () => sql`s.cost`, aggregations: summed },
     },
     dimensions: {

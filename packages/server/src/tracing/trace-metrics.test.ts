@@ -44,7 +44,12 @@ function seededTrace(index: number): TestSpan[] {
         'gen_ai.request.model': even ? 'gpt-4o' : 'claude-sonnet-4',
         'gen_ai.usage.input_tokens': 100 * (index + 1),
         'gen_ai.usage.output_tokens': 10 * (index + 1),
-        'mlflow.llm.cost': JSON.stringify({ total_cost: 0.25 * (index + 1) }),
+        // Trace 2's sender gave only the total.
+        'mlflow.llm.cost': JSON.stringify(
+          index === 2
+            ? { total_cost: 0.75 }
+            : { input_cost: 0.125 * (index + 1), total_cost: 0.25 * (index + 1) },
+        ),
       },
     });
   }
@@ -289,6 +294,25 @@ describe.each(testBackends())('trace metrics on $name', (backend) => {
     ).toEqual([
       point('total_cost', { span_model_name: 'claude-sonnet-4' }, 2, 'SUM'),
       point('total_cost', { span_model_name: 'gpt-4o' }, 2.25, 'SUM'),
+    ]);
+    expect(
+      await points({
+        view_type: 'SPANS',
+        metric_name: 'input_cost',
+        aggregations: [{ aggregation_type: 'SUM' }, { aggregation_type: 'MAX' }],
+        dimensions: ['span_model_provider'],
+      }),
+    ).toEqual([
+      {
+        metric_name: 'input_cost',
+        dimensions: { span_model_provider: 'anthropic' },
+        values: { SUM: 1, MAX: 0.75 },
+      },
+      {
+        metric_name: 'input_cost',
+        dimensions: { span_model_provider: 'openai' },
+        values: { SUM: 0.75, MAX: 0.625 },
+      },
     ]);
   });
 
