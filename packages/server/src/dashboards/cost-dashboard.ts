@@ -33,33 +33,40 @@ export async function costDashboard(
     db,
   );
   const source = groupSource(groupBy, dialect);
-  const groupRows = await sql<TotalsRow & { key: string | null }>`
-    select ${source.key} as key, ${sums(source.valueAlias)} from ${source.from}
-    where ${scope} group by 1 order by 2 desc, 1 asc nulls last limit ${maxGroups}`.execute(db);
-
-  const top = groupRows.rows.slice(0, maxGroupSeries).map((row) => row.key);
-  const named = top.filter((key): key is string => key !== null);
-  const value = sql.ref(`${source.valueAlias}.cost`);
-  const groupSeriesRows: { key: string | null; bucket: number; cost: number }[] = [];
-  // Reading from the key's index pays a row lookup per trace: worth it for a small share only.
-  const namedTraces = groupRows.rows
-    .filter((row) => row.key !== null && named.includes(row.key))
-    .reduce((sum, row) => sum + Number(row.traces), 0);
-  const allTraces = seriesRows.rows.reduce((sum, row) => sum + Number(row.traces), 0);
-  const namedFew = namedTraces * 4 <= allTraces;
-  if (named.length > 0) {
-    const rows = await sql<{ key: string; bucket: number; cost: number }>`
-      select ${source.key} as key, ${bucket} as bucket, sum(${value}) as cost
-      from ${namedFew && source.namedFrom ? source.namedFrom : source.from}
-      where ${scope} and ${source.key} in (${sql.join(named)}) group by 1, 2`.execute(db);
-    groupSeriesRows.push(...rows.rows);
-  }
-  if (top.includes(null)) {
-    const rows = await sql<{ bucket: number; cost: number }>`
-      select ${bucket} as bucket, sum(${value}) as cost from ${source.from}
-      where ${scope} and ${source.key} is null group by 1`.execute(db);
-    groupSeriesRows.push(...rows.rows.map((row) => ({ ...row, key: null })));
-  }
+  const summed = (name: string) => sql.ref(`${source.valueAlias}.${name}`);
+  // One pass over the grouped rows serves both the top groups and the top ten's series: the
+  // join is materialized once, in scan order, so every sum adds the same rows in the same order
+  // a query of its own would.
+  const ranked = sql`order by cost desc, key asc nulls last`;
+  const rows = await sql<
+    TotalsRow & { series: number; position: number; key: string | null; bucket: number }
+  >`
+    with joined as materialized (
+      select ${source.key} as key, ${bucket} as bucket, ${summed('cost')} as cost,
+        ${summed('input_tokens')} as input_tokens, ${summed('output_tokens')} as output_tokens,
+        ${summed('total_tokens')} as total_tokens
+      from ${source.from} where ${scope}),
+    totals as materialized (
+      select key, cost, input_tokens, output_tokens, total_tokens, traces,
+        row_number() over (${ranked}) as position
+      from (select key, sum(cost) as cost, sum(input_tokens) as input_tokens,
+          sum(output_tokens) as output_tokens, sum(total_tokens) as total_tokens,
+          count(*) as traces
+        from joined group by key) grouped
+      ${ranked} limit ${maxGroups})
+    select 0 as series, position, key, null as bucket, cost, input_tokens, output_tokens,
+      total_tokens, traces
+    from totals
+    union all
+    select 1, null, key, bucket, sum(cost), null, null, null, null from joined
+    where key in (select key from totals where position <= ${maxGroupSeries})
+      or (key is null and exists (select 1 from totals where key is null and position <= ${maxGroupSeries}))
+    group by key, bucket`.execute(db);
+  const groupRows = rows.rows
+    .filter((row) => Number(row.series) === 0)
+    .sort((a, b) => Number(a.position) - Number(b.position));
+  const top = groupRows.slice(0, maxGroupSeries).map((row) => row.key);
+  const groupSeriesRows = rows.rows.filter((row) => Number(row.series) === 1);
 
   // Daily spend for the forecast: same filters, from the earlier of fit start and month start.
   const window = forecastWindow(request.startMs, request.endMs);
@@ -104,7 +111,7 @@ export async function costDashboard(
       ...(seriesByStart.get(start) ?? empty),
     })),
     group_by: groupBy.name,
-    groups: groupRows.rows.map((row) => ({ key: row.key, ...totals(row) })),
+    groups: groupRows.map((row) => ({ key: row.key, ...totals(row) })),
     group_series: groupSeries,
     forecast: forecastMonth(window, request.endMs, dailyCost, monthToDate),
   };

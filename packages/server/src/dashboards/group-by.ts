@@ -15,11 +15,6 @@ export interface GroupSource {
   key: RawBuilder<string | null>;
   /** Alias whose cost and token columns are summed (`u` or `t`). */
   valueAlias: 'u' | 't';
-  /**
-   * For key-table groupings: a FROM clause reading only traces that have the key, driven from the
-   * key's (key, value) index, for queries asking about a few named keys.
-   */
-  namedFrom?: RawBuilder<unknown>;
 }
 
 /** The group source for `groupBy`. */
@@ -43,32 +38,23 @@ export function groupSource(groupBy: GroupBy, dialect: StorageDialect): GroupSou
         valueAlias: 't',
       };
     case 'tag':
-      return keyed(sql`trace_tags g`, sql`trace_tags g`, groupBy.key, dialect);
+      return keyed(sql`trace_tags g`, groupBy.key);
     default:
       return keyed(
         dialect === 'sqlite'
           ? sql`trace_request_metadata g indexed by trace_request_metadata_covering_idx`
           : sql`trace_request_metadata g`,
-        sql`trace_request_metadata g`,
         metadataKeys[groupBy.kind],
-        dialect,
       );
   }
 }
 
 const metadataKeys = { user: userKey, session: sessionKey, route: gatewayRouteMetadataKey };
 
-function keyed(
-  table: RawBuilder<unknown>,
-  byValue: RawBuilder<unknown>,
-  key: string,
-  dialect: StorageDialect,
-): GroupSource {
-  const join = dialect === 'sqlite' ? sql`cross join` : sql`join`;
+function keyed(table: RawBuilder<unknown>, key: string): GroupSource {
   return {
     from: sql`trace_info t left join ${table} on g.request_id = t.request_id and g.key = ${key}`,
     key: sql`g.value`,
     valueAlias: 't',
-    namedFrom: sql`${byValue} ${join} trace_info t on t.request_id = g.request_id and g.key = ${key}`,
   };
 }

@@ -68,10 +68,22 @@ async function sqlitePercentiles(
   const rows = await sql<{ bucket: number; vs: string }>`
     select bucket, group_concat(v) as vs from (select bucket, v from (${source}) y limit -1) x
     group by bucket`.execute(db);
+  return percentilesOfLists(rows.rows);
+}
+
+/**
+ * Exact percentiles from SQLite `group_concat` texts of values per bucket key (null when a
+ * bucket had none): each is sorted as a Float64Array, and all of them once more together for
+ * the overall figures.
+ */
+export function percentilesOfLists(
+  rows: readonly { bucket: number; vs: string | null }[],
+): PercentileSeries {
   const byBucket = new Map<number, Percentiles>();
   const parts: Float64Array[] = [];
   let total = 0;
-  for (const row of rows.rows) {
+  for (const row of rows) {
+    if (row.vs === null) continue;
     const values = parseSorted(row.vs);
     byBucket.set(Number(row.bucket), exactPercentiles(values));
     parts.push(values);
@@ -89,7 +101,10 @@ async function sqlitePercentiles(
 
 /** The numbers of a group_concat text, ascending. */
 function parseSorted(text: string): Float64Array {
-  const values = Float64Array.from(text.split(','), Number);
+  const parts = text.split(',');
+  const values = new Float64Array(parts.length);
+  // A plain loop: Float64Array.from with a mapping function is about twice as slow here.
+  for (let index = 0; index < parts.length; index++) values[index] = Number(parts[index]);
   values.sort();
   return values;
 }

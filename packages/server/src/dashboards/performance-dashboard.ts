@@ -3,7 +3,12 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Storage } from '../storage/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { exceptionTypeSql, ttftSourceSql } from './json-sql.js';
-import { emptyPercentiles, type PercentileRows, percentilesOf } from './percentile-query.js';
+import {
+  emptyPercentiles,
+  type PercentileRows,
+  percentilesOf,
+  percentilesOfLists,
+} from './percentile-query.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
 import { spanScopeSql, traceScopeSql } from './trace-scope.js';
 
@@ -24,11 +29,19 @@ export async function performanceDashboard(
   const ttftSource = (bucket: RawBuilder<number>) =>
     ttftSourceSql(dialect, bucket, spanScopeSql(request, dialect));
 
-  const errorRows = await sql<{ bucket: number; total: number; errors: number }>`
+  // SQLite: the scan counting traces and errors also hands over the latencies (group_concat
+  // skips nulls), so the traces in range are read once.
+  const errorRows = await sql<{ bucket: number; total: number; errors: number; vs?: string }>`
     select ${traceBucket} as bucket, count(*) as total,
       sum(case when t.status = 'ERROR' then 1 else 0 end) as errors
+      ${dialect === 'sqlite' ? sql`, group_concat(t.execution_time_ms) as vs` : sql``}
     from trace_info t where ${finished} group by 1`.execute(db);
-  const latency = await percentilesOf(db, dialect, latencySource, traceBucket);
+  const latency =
+    dialect === 'sqlite'
+      ? percentilesOfLists(
+          errorRows.rows.map((row) => ({ bucket: row.bucket, vs: row.vs ?? null })),
+        )
+      : await percentilesOf(db, dialect, latencySource, traceBucket);
   const ttft = await percentilesOf(db, dialect, ttftSource, spanBucket);
 
   const errorType = exceptionTypeSql(dialect, sql`s.events`);

@@ -1,5 +1,5 @@
 import type { UsageDashboard } from '@cairn/spec';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Storage } from '../storage/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { groupSource } from './group-by.js';
@@ -24,28 +24,46 @@ export async function usageDashboard(
 ): Promise<UsageDashboard> {
   const { db, dialect } = storage;
   const scope = traceScopeSql(request);
-  // One join of each trace to its user and session, aggregated per bucket and overall.
+  // One join of each trace to its user and session. Each bucket hands over its distinct users
+  // and sessions as JSON arrays; the overall distinct counts are their union, taken here,
+  // instead of a second pass of SQL distinct counting over every joined row.
   const covering =
     dialect === 'sqlite' ? sql`indexed by trace_request_metadata_covering_idx` : sql``;
-  const activity = await sql<ActivityRow & { bucket: number | null }>`
-    with joined as materialized (
-      select ${bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket)} as bucket,
-        mu.value as user_value, ms.value as session_value
-      from trace_info t
-        left join trace_request_metadata mu ${covering}
-          on mu.request_id = t.request_id and mu.key = ${userKey}
-        left join trace_request_metadata ms ${covering}
-          on ms.request_id = t.request_id and ms.key = ${sessionKey}
-      where ${scope})
-    select bucket, count(*) as requests, count(distinct user_value) as users,
-      count(distinct session_value) as sessions
-    from joined group by bucket
-    union all
-    select null, count(*), count(distinct user_value), count(distinct session_value) from joined`.execute(
-    db,
-  );
-  const perBucket = activity.rows.filter((row) => row.bucket !== null);
-  const overall = activity.rows.find((row) => row.bucket === null);
+  const distinctValues = (column: RawBuilder<unknown>) =>
+    dialect === 'sqlite'
+      ? sql`json_group_array(distinct ${column})`
+      : sql`json_agg(distinct ${column})`;
+  const activity = await sql<{
+    bucket: number;
+    requests: number;
+    users: unknown;
+    sessions: unknown;
+  }>`
+    select ${bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket)} as bucket,
+      count(*) as requests, ${distinctValues(sql`mu.value`)} as users,
+      ${distinctValues(sql`ms.value`)} as sessions
+    from trace_info t
+      left join trace_request_metadata mu ${covering}
+        on mu.request_id = t.request_id and mu.key = ${userKey}
+      left join trace_request_metadata ms ${covering}
+        on ms.request_id = t.request_id and ms.key = ${sessionKey}
+    where ${scope} group by 1`.execute(db);
+  const allUsers = new Set<string>();
+  const allSessions = new Set<string>();
+  let requests = 0;
+  const byStart = new Map<number, ActivityRow>();
+  for (const row of activity.rows) {
+    const users = distinctStrings(row.users);
+    const sessions = distinctStrings(row.sessions);
+    for (const user of users) allUsers.add(user);
+    for (const session of sessions) allSessions.add(session);
+    requests += Number(row.requests);
+    byStart.set(bucketKeyToStart(row.bucket, request.bucket), {
+      requests: Number(row.requests),
+      users: users.length,
+      sessions: sessions.length,
+    });
+  }
 
   const queries = await sql<{ query: string; n: number; last_ms: number }>`
     select substr(t.request_preview, 1, ${sql.lit(queryPreviewChars)}) as query, count(*) as n,
@@ -69,15 +87,12 @@ export async function usageDashboard(
     groups = rows.rows.map((row) => ({ key: row.key, requests: Number(row.n) }));
   }
 
-  const byStart = new Map(
-    perBucket.map((row) => [bucketKeyToStart(row.bucket ?? 0, request.bucket), counts(row)]),
-  );
   return {
     start_ms: request.startMs,
     end_ms: request.endMs,
     bucket: request.bucket,
     buckets: request.buckets,
-    totals: overall ? counts(overall) : { requests: 0, users: 0, sessions: 0 },
+    totals: { requests, users: allUsers.size, sessions: allSessions.size },
     series: request.buckets.map((start) => ({
       bucket_start_ms: start,
       ...(byStart.get(start) ?? { requests: 0, users: 0, sessions: 0 }),
@@ -98,10 +113,10 @@ export async function usageDashboard(
   };
 }
 
-function counts(row: ActivityRow): ActivityRow {
-  return {
-    requests: Number(row.requests),
-    users: Number(row.users),
-    sessions: Number(row.sessions),
-  };
+/** The non-null strings of a JSON array aggregate (text from SQLite, parsed by pg). */
+function distinctStrings(aggregate: unknown): string[] {
+  const values = (typeof aggregate === 'string' ? JSON.parse(aggregate) : aggregate) as
+    | (string | null)[]
+    | null;
+  return (values ?? []).filter((value): value is string => value !== null);
 }
