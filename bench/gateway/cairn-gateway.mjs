@@ -39,7 +39,7 @@ const fetch = createNodeHttpFetch();
 const app = createGatewayApp(config, {
   createProvider: (model) => createProvider(model, { fetch }),
   state: new MemoryState(),
-  ...(variant === 'plain' ? {} : { logSink: new HttpLogSink(upstream) }),
+  ...(variant === 'plain' ? {} : { logSink: new HttpLogSink(upstream, { fetch }) }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.send?.({ port: app.server.address().port });

@@ -19,6 +19,7 @@ import type { ModelConfig, Provider } from './providers/provider.js';
 import { orderTargets } from './routing/order-targets.js';
 import type { RequestContext } from './routing/request-context.js';
 import type { SharedState } from './state/shared-state.js';
+import type { CancelSignal } from './transport/cancel-signal.js';
 
 /** The gateway's collaborators, passed in (no module-level singletons). */
 export interface GatewayDeps {
@@ -44,7 +45,7 @@ export interface GatewayCall {
   key?: VirtualKeyRecord;
   cacheControl?: string | string[];
   /** Aborted when the client goes away. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** performance.now() when the request arrived. */
   startedAt: number;
 }

@@ -176,10 +176,11 @@ async function serve(options: ServeOptions): Promise<void> {
   const redisUrl = options.redisUrl ?? config.redisUrl;
   const state = await openSharedState(redisUrl, config.statePrefix);
   const keyStore = await openKeyStore(options.config, state, redisUrl, true);
-  const logSink: GatewayLogSink | undefined = options.trackingUri
-    ? new HttpLogSink(options.trackingUri)
-    : undefined;
+  // One keep-alive pool for provider calls and log uploads (node:http costs less CPU than fetch).
   const fetch = createNodeHttpFetch();
+  const logSink: GatewayLogSink | undefined = options.trackingUri
+    ? new HttpLogSink(options.trackingUri, { fetch })
+    : undefined;
   const app = createGatewayApp(config, {
     createProvider: (model) => createProvider(model, { fetch }),
     state,

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import type { VirtualKeyRecord } from '../keys/virtual-key.js';
 import { parseTags, type RequestContext } from '../routing/request-context.js';
+import { CallSignal } from '../transport/cancel-signal.js';
 
 /** Authenticates (when keys are required) and reads who is calling from headers and body. */
 export async function readCaller(
@@ -29,11 +30,11 @@ export async function readCaller(
   return { key, context };
 }
 
-/** An AbortSignal that fires when the client disconnects before the response is finished. */
-export function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+/** A signal that fires when the client disconnects before the response is finished. */
+export function clientGone(reply: FastifyReply): CallSignal {
+  const signal = new CallSignal();
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    if (!reply.raw.writableFinished) signal.abort();
   });
-  return controller.signal;
+  return signal;
 }

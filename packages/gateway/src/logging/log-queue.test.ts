@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayLogBatch, GatewayLogRecord } from '@cairn/spec';
 import { describe, expect, it } from 'vitest';
+import { createNodeHttpFetch } from '../transport/node-http-fetch.js';
 import { LogQueue } from './log-queue.js';
 import { HttpLogSink, MemoryLogSink } from './log-sink.js';
 
@@ -70,7 +71,10 @@ describe('LogQueue', () => {
 });
 
 describe('HttpLogSink', () => {
-  it('POSTs batches to /api/2.0/cairn/gateway/logs', async () => {
+  it.each([
+    ['global fetch', undefined],
+    ['the node:http fetch', createNodeHttpFetch()],
+  ])('POSTs batches to /api/2.0/cairn/gateway/logs with %s', async (_name, fetch) => {
     const bodies: unknown[] = [];
     const server = createServer((request, response) => {
       let raw = '';
@@ -83,11 +87,17 @@ describe('HttpLogSink', () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const sink = new HttpLogSink(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const sink = new HttpLogSink(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      fetch ? { fetch } : {},
+    );
     await sink.write({ records: [record(1)] });
+    await sink.write({ records: [record(2)] });
     expect(bodies).toEqual([
       { path: '/api/2.0/cairn/gateway/logs', body: { records: [record(1)] } },
+      { path: '/api/2.0/cairn/gateway/logs', body: { records: [record(2)] } },
     ]);
+    server.closeAllConnections();
     server.close();
   });
 });

@@ -8,6 +8,7 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from '@cairn/spec';
+import type { CancelSignal } from '../transport/cancel-signal.js';
 
 /** A route target's model as the gateway config names it (MLflow's `model:` block). */
 export interface ModelConfig {
@@ -25,7 +26,7 @@ export interface ModelConfig {
  * gave up because of a timeout or because its client left.
  */
 export interface ProviderCallOptions {
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { RetryConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../gateway-error.js';
 import { ProviderError } from '../providers/provider.js';
+import { CallSignal, type CancelSignal } from '../transport/cancel-signal.js';
 import type { RouteTarget } from './route-target.js';
 
 /** What routing did for one call, for logs and the overhead header. */
@@ -19,7 +20,7 @@ export interface RoutingOutcome {
  * per chunk (an idle timeout) and `clear()` at the end.
  */
 export interface AttemptDeadline {
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** Whether the timer fired (as opposed to the client going away). */
   readonly timedOut: boolean;
   detach(): void;
@@ -40,7 +41,7 @@ export async function callWithRouting<T>(
   retry: RetryConfig,
   attempt: (target: RouteTarget, deadline: AttemptDeadline) => Promise<T>,
   outcome: RoutingOutcome,
-  clientSignal?: AbortSignal,
+  clientSignal?: CancelSignal,
 ): Promise<T> {
   let lastError: ProviderError | undefined;
   let openRetryAfterMs = Number.POSITIVE_INFINITY;
@@ -104,20 +105,17 @@ export async function callWithRouting<T>(
 }
 
 class Deadline implements AttemptDeadline {
-  readonly signal: AbortSignal;
+  readonly signal = new CallSignal();
   timedOut = false;
-  private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private detached = false;
-  private clientSignal?: AbortSignal;
+  private clientSignal?: CancelSignal;
 
-  constructor(timeoutMs: number, clientSignal?: AbortSignal) {
+  constructor(timeoutMs: number, clientSignal?: CancelSignal) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+      this.signal.abort(new Error(`timed out after ${timeoutMs} ms`));
     }, timeoutMs);
-    this.signal = this.controller.signal;
-    // A listener rather than AbortSignal.any: cheaper per request, and removed when done.
     if (clientSignal) {
       this.clientSignal = clientSignal;
       clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
@@ -125,7 +123,7 @@ class Deadline implements AttemptDeadline {
   }
 
   private readonly onClientAbort = (): void => {
-    this.controller.abort(new Error('client closed the request'));
+    this.signal.abort(new Error('client closed the request'));
   };
 
   detach(): void {
@@ -175,7 +173,7 @@ function asProviderError(error: unknown, target: RouteTarget, timedOut: boolean)
   );
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: CancelSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(

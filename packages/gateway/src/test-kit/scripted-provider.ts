@@ -1,6 +1,7 @@
 // An in-test Provider (our own interface) whose answers a test scripts call by call.
 import type { ChatChunk, ChatRequest, ChatResponse } from '@cairn/spec';
 import { type Provider, ProviderError } from '../providers/provider.js';
+import type { CancelSignal } from '../transport/cancel-signal.js';
 
 /** One scripted answer: a text, a ProviderError, or a hang until aborted. */
 export type ScriptedAnswer = string | { status: number; retryAfterMs?: number } | 'hang';
@@ -12,7 +13,7 @@ export function scriptedProvider(
 ): Provider & { calls: number[] } {
   const calls: number[] = [];
   const next = (): ScriptedAnswer => script[Math.min(calls.length - 1, script.length - 1)]!;
-  const respond = async (request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> => {
+  const respond = async (request: ChatRequest, signal?: CancelSignal): Promise<ChatResponse> => {
     calls.push(Date.now());
     const answer = next();
     if (answer === 'hang') {

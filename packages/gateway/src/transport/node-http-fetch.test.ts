@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider, ProviderError } from '../providers/index.js';
 import { type FakeOpenAIServer, startFakeOpenAI } from '../test-kit/fake-openai-server.js';
+import { CallSignal } from './cancel-signal.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
 
 let fake: FakeOpenAIServer;
@@ -66,5 +67,54 @@ describe('createNodeHttpFetch', () => {
       (caught: Error) => caught,
     );
     expect((response as Error).name).toBe('AbortError');
+  });
+
+  it('aborts a hung request through a CallSignal, with this fetch and with global fetch', async () => {
+    fake.behave = () => ({ kind: 'hang' });
+    for (const fetchFunction of [fetch, globalThis.fetch]) {
+      const hungProvider = createProvider(
+        {
+          provider: 'openai',
+          name: 'gpt-4o',
+          config: { openai_api_key: 'sk-node-fetch-key', openai_api_base: fake.baseUrl },
+        },
+        { fetch: fetchFunction },
+      );
+      const signal = new CallSignal();
+      const call = hungProvider.chat!({ messages: [{ role: 'user', content: 'x' }] }, { signal });
+      setTimeout(() => signal.abort(new Error('client closed the request')), 50);
+      const error = await call.catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ status: 504, message: 'openai request was aborted' });
+    }
+  });
+});
+
+describe('CallSignal', () => {
+  it('runs each listener once on abort, not after removal, and keeps the first reason', () => {
+    const signal = new CallSignal();
+    const heard: string[] = [];
+    const kept = () => heard.push('kept');
+    const removed = () => heard.push('removed');
+    signal.addEventListener('abort', kept);
+    signal.addEventListener('abort', removed);
+    signal.removeEventListener('abort', removed);
+    const first = new Error('first');
+    signal.abort(first);
+    signal.abort(new Error('second'));
+    expect(heard).toEqual(['kept']);
+    expect(signal).toMatchObject({ aborted: true, reason: first });
+  });
+
+  it('makes a real AbortSignal that follows it, before or after the abort', () => {
+    const before = new CallSignal();
+    const real = before.toAbortSignal();
+    expect(real.aborted).toBe(false);
+    before.abort(new Error('gone'));
+    expect(real.aborted).toBe(true);
+    expect((real.reason as Error).message).toBe('gone');
+    const after = new CallSignal();
+    after.abort(new Error('already'));
+    expect(after.toAbortSignal().aborted).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { acceptsCancelSignal, type CancelSignal } from './cancel-signal.js';
 
 /** Connection-pool options of createNodeHttpFetch. */
 export interface NodeHttpFetchOptions {
@@ -14,9 +15,9 @@ export interface NodeHttpFetchOptions {
  * fetch (undici) spends several times the CPU per request of node:http, which is most of a
  * gateway's cost; providers take this through `createProvider(model, { fetch })`.
  *
- * It covers what providers use: POST/GET with string or byte bodies, `signal`, and a response
- * with `ok`, `status`, `statusText`, `headers.get`, `text()`, `json()`, `arrayBuffer()` and
- * `body.getReader()` for streaming.
+ * It covers what providers use: POST/GET with string or byte bodies, `signal` (an AbortSignal or
+ * the gateway's cheaper CallSignal), and a response with `ok`, `status`, `statusText`,
+ * `headers.get`, `text()`, `json()`, `arrayBuffer()` and `body.getReader()` for streaming.
  */
 export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof fetch {
   const agentOptions = {
@@ -27,13 +28,11 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const nodeFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const url =
+    const target =
       typeof input === 'string'
-        ? parseUrl(input)
-        : input instanceof URL
-          ? input
-          : new URL(input.url);
-    const secure = url.protocol === 'https:';
+        ? targetOf(input)
+        : targetOf(String(input instanceof URL ? input : input.url));
+    const secure = target.secure;
     const body = init.body as string | Uint8Array | undefined | null;
     const headers: Record<string, string> = {};
     if (init.headers) {
@@ -45,15 +44,19 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
     }
     if (body !== undefined && body !== null)
       headers['content-length'] = String(Buffer.byteLength(body));
-    const signal = init.signal ?? undefined;
+    const signal = (init.signal ?? undefined) as CancelSignal | undefined;
     return new Promise<Response>((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortError(signal));
         return;
       }
       const request = (secure ? httpsRequest : httpRequest)(
-        url,
-        { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent },
+        {
+          ...target.options,
+          method: init.method ?? 'GET',
+          headers,
+          agent: secure ? httpsAgent : httpAgent,
+        },
         (message) => {
           // One abort listener for the whole exchange: destroying the request ends the response too.
           if (signal) message.once('close', () => signal.removeEventListener('abort', onAbort));
@@ -69,22 +72,39 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       request.end(body ?? undefined);
     });
   };
+  Object.defineProperty(nodeFetch, acceptsCancelSignal, { value: true });
   return nodeFetch as typeof fetch;
 }
 
-// Provider URLs repeat (one per target and operation), so parse each once.
-const parsedUrls = new Map<string, URL>();
-function parseUrl(text: string): URL {
-  let url = parsedUrls.get(text);
-  if (!url) {
-    url = new URL(text);
-    if (parsedUrls.size > 1000) parsedUrls.clear();
-    parsedUrls.set(text, url);
-  }
-  return url;
+interface RequestTarget {
+  secure: boolean;
+  /** node:http request options for the URL (what http.request would derive from a URL each call). */
+  options: { protocol: string; hostname: string; port: string; path: string; auth?: string };
 }
 
-function abortError(signal: AbortSignal): Error {
+// Provider URLs repeat (one per target and operation), so parse each once.
+const targets = new Map<string, RequestTarget>();
+function targetOf(text: string): RequestTarget {
+  let target = targets.get(text);
+  if (!target) {
+    const url = new URL(text);
+    const options: RequestTarget['options'] = {
+      protocol: url.protocol,
+      // node:http wants a bare IPv6 address, without the URL's brackets.
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port,
+      path: url.pathname + url.search,
+    };
+    if (url.username || url.password)
+      options.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    target = { secure: url.protocol === 'https:', options };
+    if (targets.size > 1000) targets.clear();
+    targets.set(text, target);
+  }
+  return target;
+}
+
+function abortError(signal: CancelSignal): Error {
   const reason = signal.reason;
   const error = new Error(reason instanceof Error ? reason.message : 'The operation was aborted.', {
     cause: reason,
@@ -103,10 +123,16 @@ function wrapResponse(message: IncomingMessage) {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       message.on('data', (chunk: Buffer) => chunks.push(chunk));
-      message.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      let ended = false;
+      message.once('end', () => {
+        ended = true;
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      });
       message.once('error', reject);
-      // A promise settles once: after 'end' this is a no-op; after a cut-off it reports it.
-      message.once('close', () => reject(new Error('The upstream response was cut off.')));
+      // After a cut-off (close without end) report it; an Error costs µs, so only then.
+      message.once('close', () => {
+        if (!ended) reject(new Error('The upstream response was cut off.'));
+      });
     });
   };
   const headers = {
@@ -138,6 +164,11 @@ function wrapResponse(message: IncomingMessage) {
       return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
     },
     body: {
+      // Discards the rest; reading it to the end keeps the keep-alive socket reusable.
+      cancel: async () => {
+        used = true;
+        message.resume();
+      },
       getReader: () => {
         used = true;
         const iterator = message[Symbol.asyncIterator]();

@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatMessage } from '@cairn/spec';
+import type { CancelSignal } from '../../transport/cancel-signal.js';
 import { ProviderError } from '../provider.js';
 import type { HttpContext } from '../shared/http-context.js';
 import { nowSeconds } from '../shared/ids.js';
@@ -27,7 +28,7 @@ interface AnthropicStreamEvent {
 export async function* anthropicStream(
   context: HttpContext,
   response: Response,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): AsyncGenerator<ChatChunk> {
   let id = '';
   let model = '';

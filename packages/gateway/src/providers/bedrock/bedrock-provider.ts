@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatRequest, ChatResponse } from '@cairn/spec';
+import type { CancelSignal } from '../../transport/cancel-signal.js';
 import type { ModelConfig, Provider, ProviderCallOptions } from '../provider.js';
 import { completeStreamViaChat, completeViaChat } from '../shared/completions-via-chat.js';
 import { postJson, send } from '../shared/http.js';
@@ -41,7 +42,7 @@ export function createBedrockProvider(
     operation: string,
     body: object,
     accept: string,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ) {
     const url = new URL(`${modelUrl}/${operation}`);
     const text = JSON.stringify(body);

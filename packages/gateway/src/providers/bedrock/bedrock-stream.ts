@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatMessage } from '@cairn/spec';
+import type { CancelSignal } from '../../transport/cancel-signal.js';
 import { ProviderError } from '../provider.js';
 import { readBody } from '../shared/http.js';
 import type { HttpContext } from '../shared/http-context.js';
@@ -40,7 +41,7 @@ const exceptionStatus: Record<string, number> = {
 export async function* converseStream(
   context: HttpContext,
   response: Response,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
   model: string,
 ): AsyncGenerator<ChatChunk> {
   const id = generateId('chatcmpl-');

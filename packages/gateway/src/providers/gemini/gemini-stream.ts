@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatMessage } from '@cairn/spec';
+import type { CancelSignal } from '../../transport/cancel-signal.js';
 import { ProviderError } from '../provider.js';
 import type { HttpContext } from '../shared/http-context.js';
 import { generateId, nowSeconds } from '../shared/ids.js';
@@ -16,7 +17,7 @@ import type { GeminiResponse, GeminiUsageMetadata } from './gemini-wire.js';
 export async function* geminiStream(
   context: HttpContext,
   response: Response,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
   model: string,
 ): AsyncGenerator<ChatChunk> {
   let id = '';

@@ -8,6 +8,7 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from '@cairn/spec';
+import type { CancelSignal } from '../../transport/cancel-signal.js';
 import type { Provider, ProviderCallOptions } from '../provider.js';
 import { completeStreamViaChat, completeViaChat } from '../shared/completions-via-chat.js';
 import { postJson, send } from '../shared/http.js';
@@ -32,7 +33,7 @@ export function createOpenAICompatibleProvider(
   };
   const headers = { 'content-type': 'application/json', ...settings.headers };
 
-  function request(operation: OpenAIOperation, body: object, signal: AbortSignal | undefined) {
+  function request(operation: OpenAIOperation, body: object, signal: CancelSignal | undefined) {
     return { url: settings.url(operation), headers, body: JSON.stringify(body), signal };
   }
 

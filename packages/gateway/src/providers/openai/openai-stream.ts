@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../transport/cancel-signal.js';
 import { ProviderError } from '../provider.js';
 import type { HttpContext } from '../shared/http-context.js';
 import { parseEventJson } from '../shared/parse-json.js';
@@ -18,7 +19,7 @@ interface OpenAIStreamEvent {
 export async function* readOpenAIStream<T>(
   context: HttpContext,
   response: Response,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): AsyncGenerator<T> {
   let finished = false;
   for await (const event of readSse(context, response, signal)) {

@@ -1,3 +1,8 @@
+import {
+  acceptsCancelSignal,
+  type CancelSignal,
+  toAbortSignal,
+} from '../../transport/cancel-signal.js';
 import type { HttpContext } from './http-context.js';
 import { invalidResponseError, transportError, upstreamError } from './provider-errors.js';
 
@@ -6,7 +11,7 @@ export interface ProviderRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
-  signal?: AbortSignal | undefined;
+  signal?: CancelSignal | undefined;
 }
 
 /**
@@ -15,12 +20,16 @@ export interface ProviderRequest {
  */
 export async function send(context: HttpContext, request: ProviderRequest): Promise<Response> {
   let response: Response;
+  const signal = request.signal;
   try {
     response = await context.fetch(request.url, {
       method: 'POST',
       headers: request.headers,
       body: request.body,
-      signal: request.signal ?? null,
+      // Cairn's own fetch takes the cheap CallSignal; any other gets a real AbortSignal.
+      signal:
+        ((acceptsCancelSignal in context.fetch ? signal : toAbortSignal(signal)) as AbortSignal) ??
+        null,
     });
   } catch (error) {
     throw transportError(context, error, request.signal);
@@ -56,7 +65,7 @@ export async function postJson<T>(context: HttpContext, request: ProviderRequest
 export async function* readBody(
   context: HttpContext,
   response: Response,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): AsyncGenerator<Uint8Array> {
   if (!response.body) throw invalidResponseError(context, 'returned no body to stream');
   const reader = response.body.getReader();

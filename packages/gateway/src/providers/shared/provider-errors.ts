@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../transport/cancel-signal.js';
 import { ProviderError } from '../provider.js';
 import type { HttpContext } from './http-context.js';
 import { redact } from './redact.js';
@@ -52,12 +53,12 @@ function messageOf(value: unknown): string | undefined {
 
 /**
  * Maps a failure to reach or read from the provider (refused connection, reset socket, timeout,
- * the caller's AbortSignal) to a retryable ProviderError: 504 for timeouts and aborts, 502 else.
+ * the caller's CancelSignal) to a retryable ProviderError: 504 for timeouts and aborts, 502 else.
  */
 export function transportError(
   context: HttpContext,
   error: unknown,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): ProviderError {
   if (error instanceof ProviderError) return error;
   if (signal?.aborted) {

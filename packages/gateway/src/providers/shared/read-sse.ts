@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../transport/cancel-signal.js';
 import { readBody } from './http.js';
 import type { HttpContext } from './http-context.js';
 import { type SseEvent, SseParser } from './sse-parser.js';
@@ -6,7 +7,7 @@ import { type SseEvent, SseParser } from './sse-parser.js';
 export async function* readSse(
   context: HttpContext,
   response: Response,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): AsyncGenerator<SseEvent> {
   const parser = new SseParser();
   const decoder = new TextDecoder();
