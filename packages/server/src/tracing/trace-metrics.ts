@@ -21,6 +21,14 @@ export interface TraceMetricsPage {
 
 type Row = Record<string, unknown>;
 
+/** A group-by column of the query: its name in the answer and its SQL over the view's rows. */
+interface Dimension {
+  name: string;
+  expression: RawBuilder<unknown>;
+  /** The time bucket: a number of epoch milliseconds, written back as ISO 8601. */
+  isTime: boolean;
+}
+
 /**
  * Aggregates a metric of traces, spans or assessments per group of dimensions (and per time
  * bucket when an interval is given), in one parameterised query per backend. Groups are the
@@ -35,24 +43,66 @@ export async function queryTraceMetrics(
 ): Promise<TraceMetricsPage> {
   const { dialect } = storage;
   const offset = decodeOffsetToken(query.pageToken);
-  const view = metricViews[query.viewType];
-  const metric = view.metrics[query.metricName]!;
+  const dimensions = dimensionsOf(query, dialect);
+  const aliases = dimensions.map((_, index) => sql.ref(`d${index}`));
+  const windowed =
+    dialect === 'sqlite' && query.aggregations.some((entry) => entry.type === 'PERCENTILE');
+  const partition = aliases.length > 0 ? sql`partition by ${sql.join(aliases)}` : sql``;
+  const rows = windowed
+    ? sql`select *, row_number() over (${partition} order by v) as position,
+        count(*) over (${partition}) as n
+        from (${sourceSql(query, dimensions, dialect)}) x where v is not null`
+    : sql`select * from (${sourceSql(query, dimensions, dialect)}) x where v is not null`;
+  const selected = [
+    ...aliases,
+    ...query.aggregations.flatMap((aggregation, index) =>
+      aggregationSql(aggregation.type, index, aggregation.percentile, dialect),
+    ),
+  ];
+  const ordering = dimensions.map((dimension, index) => {
+    const alias = aliases[index]!;
+    // NULLs last and text in byte order on both backends, so pages line up across them.
+    const ordered = dimension.isTime || dialect === 'sqlite' ? alias : sql`${alias} collate "C"`;
+    return sql`(${alias} is null), ${ordered}`;
+  });
+  const result = await sql<Row>`select ${sql.join(selected)} from (${rows}) y
+    ${aliases.length > 0 ? sql`group by ${sql.join(aliases)} order by ${sql.join(ordering)}` : sql``}
+    limit ${query.maxResults + 1} offset ${offset}`.execute(storage.db);
 
-  const dimensions: { name: string; expression: RawBuilder<unknown>; numeric: boolean }[] = [];
+  const more = result.rows.length > query.maxResults;
+  const page = more ? result.rows.slice(0, query.maxResults) : result.rows;
+  return {
+    data_points: page.flatMap((row) => dataPointOf(row, query, dimensions, windowed)),
+    ...(more ? { next_page_token: encodeOffsetToken(offset + query.maxResults) } : {}),
+  };
+}
+
+/** The time bucket (when an interval is given) and then the asked dimensions, in order. */
+function dimensionsOf(query: TraceMetricsQuery, dialect: StorageDialect): Dimension[] {
+  const view = metricViews[query.viewType];
+  const dimensions: Dimension[] = [];
   if (query.timeIntervalSeconds !== undefined) {
     // Integer division floors: times are non-negative integers on both backends.
     const width = sql`cast(${query.timeIntervalSeconds * 1000} as bigint)`;
     dimensions.push({
       name: timeBucketDimension,
       expression: sql`((${view.timeMs}) / ${width}) * ${width}`,
-      numeric: true,
+      isTime: true,
     });
   }
   for (const name of query.dimensions) {
-    dimensions.push({ name, expression: view.dimensions[name]!(dialect), numeric: false });
+    dimensions.push({ name, expression: view.dimensions[name]!(dialect), isTime: false });
   }
-  const aliases = dimensions.map((_, index) => sql.ref(`d${index}`));
+  return dimensions;
+}
 
+/** The view's rows in scope (experiments, trace time range, filters) as `d0…dn, v`. */
+function sourceSql(
+  query: TraceMetricsQuery,
+  dimensions: readonly Dimension[],
+  dialect: StorageDialect,
+): RawBuilder<unknown> {
+  const view = metricViews[query.viewType];
   const conditions: RawBuilder<unknown>[] = [
     // Ids that are not numbers name no experiment; PostgreSQL refuses an empty IN list.
     query.experimentIds.length > 0
@@ -67,64 +117,40 @@ export async function queryTraceMetrics(
       conditions.push(filterSql(clause, query, dialect));
     }
   }
-  const source = sql`select ${sql.join([
-    ...dimensions.map((dimension, index) => sql`${dimension.expression} as ${aliases[index]!}`),
-    sql`${metric.value(dialect)} as v`,
-  ])} from ${view.from} where ${sql.join(conditions, sql` and `)}`;
-
-  const percentiles = query.aggregations.flatMap((aggregation, index) =>
-    aggregation.type === 'PERCENTILE' ? [{ index, fraction: aggregation.percentile! / 100 }] : [],
-  );
-  const windowed = dialect === 'sqlite' && percentiles.length > 0;
-  const partition = aliases.length > 0 ? sql`partition by ${sql.join(aliases)}` : sql``;
-  const rows = windowed
-    ? sql`select *, row_number() over (${partition} order by v) as position,
-        count(*) over (${partition}) as n
-        from (${source}) x where v is not null`
-    : sql`select * from (${source}) x where v is not null`;
-
-  const selected = [
-    ...aliases,
-    ...query.aggregations.flatMap((aggregation, index) =>
-      aggregationSql(aggregation.type, index, aggregation.percentile, dialect),
+  const columns = [
+    ...dimensions.map(
+      (dimension, index) => sql`${dimension.expression} as ${sql.ref(`d${index}`)}`,
     ),
+    sql`${view.metrics[query.metricName]!.value(dialect)} as v`,
   ];
-  const ordering = dimensions.map((dimension, index) => {
-    const alias = aliases[index]!;
-    // NULLs last and text in byte order on both backends, so pages line up across them.
-    const ordered = dimension.numeric || dialect === 'sqlite' ? alias : sql`${alias} collate "C"`;
-    return sql`(${alias} is null), ${ordered}`;
-  });
-  const result = await sql<Row>`select ${sql.join(selected)} from (${rows}) y
-    ${aliases.length > 0 ? sql`group by ${sql.join(aliases)} order by ${sql.join(ordering)}` : sql``}
-    limit ${query.maxResults + 1} offset ${offset}`.execute(storage.db);
+  return sql`select ${sql.join(columns)} from ${view.from}
+    where ${sql.join(conditions, sql` and `)}`;
+}
 
-  const more = result.rows.length > query.maxResults;
-  const page = more ? result.rows.slice(0, query.maxResults) : result.rows;
-  const points: MetricDataPoint[] = [];
-  for (const row of page) {
-    const values: Record<string, number> = {};
-    query.aggregations.forEach((aggregation, index) => {
-      const value =
-        aggregation.type === 'PERCENTILE' && windowed
-          ? interpolated(row, index, percentiles.find((entry) => entry.index === index)!.fraction)
-          : numberOrNull(row[`a${index}`]);
-      if (value !== null) values[aggregationLabel(aggregation)] = value;
-    });
-    // A group none of whose aggregations has a value is left out, as MLflow does.
-    if (Object.keys(values).length === 0) continue;
-    const pointDimensions: Record<string, string> = {};
-    dimensions.forEach((dimension, index) => {
-      const value = row[`d${index}`];
-      if (value === null || value === undefined) return;
-      pointDimensions[dimension.name] = dimension.numeric ? isoTime(Number(value)) : String(value);
-    });
-    points.push({ metric_name: query.metricName, dimensions: pointDimensions, values });
-  }
-  return {
-    data_points: points,
-    ...(more ? { next_page_token: encodeOffsetToken(offset + query.maxResults) } : {}),
-  };
+/** A result row as a data point; none when no aggregation has a value (MLflow leaves it out). */
+function dataPointOf(
+  row: Row,
+  query: TraceMetricsQuery,
+  dimensions: readonly Dimension[],
+  windowed: boolean,
+): MetricDataPoint[] {
+  const values: Record<string, number> = {};
+  query.aggregations.forEach((aggregation, index) => {
+    const value =
+      aggregation.type === 'PERCENTILE' && windowed
+        ? interpolated(row, index, aggregation.percentile! / 100)
+        : numberOrNull(row[`a${index}`]);
+    if (value !== null) values[aggregationLabel(aggregation)] = value;
+  });
+  if (Object.keys(values).length === 0) return [];
+  const pointDimensions: Record<string, string> = {};
+  dimensions.forEach((dimension, index) => {
+    const value = row[`d${index}`];
+    // A missing value (a span without a model) is a group of its own, without the key.
+    if (value === null || value === undefined) return;
+    pointDimensions[dimension.name] = dimension.isTime ? isoTime(Number(value)) : String(value);
+  });
+  return [{ metric_name: query.metricName, dimensions: pointDimensions, values }];
 }
 
 /**
