@@ -1,7 +1,7 @@
 // The official `@anthropic-ai/sdk` pointed at Cairn's gateway on a real socket. The gateway's
 // /v1/messages endpoint takes Anthropic-shaped calls and runs them on chat routes whose upstreams
 // speak OpenAI's wire (local fakes): Anthropic in, OpenAI out. Plain and streamed messages, a
-// tool-use round trip, a rate limit surfacing as the SDK's RateLimitError, and failover on 500s.
+// tool-use round trip, a broken stream as APIError, a rate limit as RateLimitError, failover on 500s.
 import Anthropic from '@anthropic-ai/sdk';
 import {
   createGatewayApp,
@@ -280,6 +280,37 @@ routes:
       { type: 'tool_use', id: 'call_2', name: 'weather', input: { city: 'Bergen' } },
     ]);
     expect(streamed.usage).toMatchObject({ input_tokens: 30, output_tokens: 8 });
+  });
+
+  it("surfaces a stream that breaks midway as the SDK's APIError", async () => {
+    const { client } = await startGateway(`routes:
+  - name: breaks
+    route_type: llm/v1/chat
+    model: ${model(`${scripted.url}/v1`)}
+`);
+    const first = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { role: 'assistant', content: 'par' }, finish_reason: null }],
+    };
+    scripted.reply(
+      streamReply([
+        `data: ${JSON.stringify(first)}\n\n`,
+        'data: {"error":{"message":"Provider returned error","code":502}}\n\n',
+      ]),
+    );
+    const stream = client().messages.stream({ model: 'breaks', max_tokens: 8, messages: hi });
+    const deltas: string[] = [];
+    stream.on('text', (delta) => deltas.push(delta));
+    const error = await stream.finalMessage().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'api_error' },
+    });
+    expect(deltas).toEqual(['par']);
   });
 
   it("surfaces a route's rate limit as the SDK's RateLimitError with Retry-After", async () => {

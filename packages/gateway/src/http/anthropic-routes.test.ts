@@ -6,10 +6,16 @@ import { MemoryLogSink } from '../logging/log-sink.js';
 import { createProvider } from '../providers/index.js';
 import { MemoryState } from '../state/memory-state.js';
 import { type FakeOpenAIServer, startFakeOpenAI } from '../test-kit/fake-openai-server.js';
+import {
+  type FakeProviderServer,
+  startFakeProvider,
+  streamReply,
+} from '../test-kit/fake-provider-server.js';
 import { createGatewayApp, type GatewayApp } from './gateway-app.js';
 
 const providerKey = 'sk-provider-secret-0123456789';
 let fake: FakeOpenAIServer;
+let scripted: FakeProviderServer;
 let app: GatewayApp;
 let sink: MemoryLogSink;
 let keys: VirtualKeys;
@@ -26,6 +32,9 @@ routes:
     model: ${target}
     limit: { renewal_period: minute, calls: 1 }
     guardrails: { deny_input: ["/forbidden/i"] }
+  - name: scripted
+    route_type: llm/v1/chat
+    model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: $KEY, openai_api_base: ${scripted.url}/v1 } }
   - name: embed
     route_type: llm/v1/embeddings
     model: { provider: openai, name: text-embedding-3-small, config: { openai_api_key: $KEY, openai_api_base: ${fake.baseUrl} } }
@@ -71,8 +80,12 @@ function sseEvents(body: string): [string, Record<string, unknown>][] {
 
 beforeAll(async () => {
   fake = await startFakeOpenAI('upstream');
+  scripted = await startFakeProvider();
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  await fake.close();
+  await scripted.close();
+});
 afterEach(async () => {
   await app?.close();
   fake.received.length = 0;
@@ -198,5 +211,35 @@ describe('gateway app: Anthropic Messages API', () => {
     expect(failed.statusCode).toBe(502);
     expect(failed.json().error.type).toBe('api_error');
     expect(failed.body).not.toContain(providerKey);
+  });
+
+  it('reports a stream that breaks after it started as an in-band Anthropic error event', async () => {
+    app = build();
+    const first = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { role: 'assistant', content: 'par' }, finish_reason: null }],
+    };
+    scripted.reply(
+      streamReply([
+        `data: ${JSON.stringify(first)}\n\n`,
+        'data: {"error":{"message":"Provider returned error","code":502}}\n\n',
+      ]),
+    );
+    const response = await post(message('scripted', 'hi', { stream: true }));
+    expect(response.statusCode).toBe(200);
+    const events = sseEvents(response.body);
+    expect(events.map(([name]) => name)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'error',
+    ]);
+    expect(events.at(-1)![1]).toEqual({
+      type: 'error',
+      error: { type: 'api_error', message: expect.stringMatching(/Provider returned error/) },
+    });
   });
 });
