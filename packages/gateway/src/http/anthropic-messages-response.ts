@@ -9,6 +9,7 @@ import { contentText } from '../providers/shared/content-text.js';
 /**
  * Translates a route's chat completion into a Messages API response: the text as a text block,
  * tool calls as `tool_use` blocks, the finish reason as `stop_reason`, usage as input/output tokens.
+ * Chat does not say which stop sequence ended a turn, so `stop_sequence` stays null (`end_turn`).
  *
  * @example
  * messageFromChat(completion, 'msg_0123').content // → [{ type: 'text', text: 'hello' }]
