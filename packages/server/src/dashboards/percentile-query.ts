@@ -99,12 +99,29 @@ export function percentilesOfLists(
   return { byBucket, overall: exactPercentiles(all) };
 }
 
-/** The numbers of a group_concat text, ascending. */
+/**
+ * The numbers of a group_concat text, ascending. Whole numbers of up to 15 digits (latencies in
+ * ms) are read digit by digit, exactly, without a string per value; any other token goes
+ * through Number().
+ */
 function parseSorted(text: string): Float64Array {
-  const parts = text.split(',');
-  const values = new Float64Array(parts.length);
-  // A plain loop: Float64Array.from with a mapping function is about twice as slow here.
-  for (let index = 0; index < parts.length; index++) values[index] = Number(parts[index]);
+  let count = 1;
+  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) === 44) count++;
+  const values = new Float64Array(count);
+  let start = 0;
+  for (let slot = 0; slot < count; slot++) {
+    let end = text.indexOf(',', start);
+    if (end < 0) end = text.length;
+    let value = 0;
+    let plain = end > start && end - start <= 15;
+    for (let index = start; plain && index < end; index++) {
+      const digit = text.charCodeAt(index) - 48;
+      if (digit < 0 || digit > 9) plain = false;
+      else value = value * 10 + digit;
+    }
+    values[slot] = plain ? value : Number(text.slice(start, end));
+    start = end + 1;
+  }
   values.sort();
   return values;
 }

@@ -4,10 +4,17 @@ import type { Storage } from '../storage/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { groupSource } from './group-by.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
-import { sessionKey, spanScopeSql, traceScopeSql, userKey } from './trace-scope.js';
+import {
+  hasTraceFilters,
+  sessionKey,
+  spanScopeSql,
+  traceScopeSql,
+  userKey,
+} from './trace-scope.js';
 
 const maxQueries = 20;
-const queryPreviewChars = 200;
+/** Must match migration 011's indexed expression word for word. */
+const queryPrefix = sql`substr(t.request_preview, 1, 200)`;
 const maxTools = 50;
 const maxGroups = 50;
 
@@ -65,11 +72,15 @@ export async function usageDashboard(
     });
   }
 
+  // SQLite, unfiltered: the prefix and time come from migration 011's expression index alone
+  // (the LIMITed subquery keeps SQLite from reading the column itself for the null check).
+  // Filtered, the planner starts from the filter's list of traces instead.
+  const fromIndex = dialect === 'sqlite' && !hasTraceFilters(request.filters);
   const queries = await sql<{ query: string; n: number; last_ms: number }>`
-    select substr(t.request_preview, 1, ${sql.lit(queryPreviewChars)}) as query, count(*) as n,
-      max(t.timestamp_ms) as last_ms
-    from trace_info t where ${scope} and t.request_preview is not null
-    group by 1 order by 2 desc, 1 limit ${maxQueries}`.execute(db);
+    select query, count(*) as n, max(timestamp_ms) as last_ms from (
+      select ${queryPrefix} as query, t.timestamp_ms from trace_info t where ${scope}
+      ${fromIndex ? sql`limit -1` : sql`and t.request_preview is not null`}) x
+    where query is not null group by 1 order by 2 desc, 1 limit ${maxQueries}`.execute(db);
 
   const tools = await sql<{ name: string; calls: number; errors: number; avg_ns: number | null }>`
     select s.name as name, count(*) as calls,

@@ -9,6 +9,7 @@ import { evaluationMigration } from './007-evaluation.js';
 import { tracingIngestMigration } from './008-tracing-ingest.js';
 import { modelCardQueueMigration } from './009-model-card-queue.js';
 import { dashboardScopeMigration } from './010-dashboard-scope.js';
+import { dashboardQueriesMigration } from './011-dashboard-queries.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -22,5 +23,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '008-tracing-ingest': tracingIngestMigration(dialect),
     '009-model-card-queue': modelCardQueueMigration(dialect),
     '010-dashboard-scope': dashboardScopeMigration(dialect),
+    '011-dashboard-queries': dashboardQueriesMigration(dialect),
   };
 }
