@@ -15,6 +15,12 @@ export interface GroupSource {
   key: RawBuilder<string | null>;
   /** Alias whose cost and token columns are summed (`u` or `t`). */
   valueAlias: 'u' | 't';
+  /**
+   * For keys with many values (user, session), whose top ten usually hold a small share of the
+   * traces: a FROM clause reading only traces with named values, driven from the key's
+   * (key, value) index.
+   */
+  namedFrom?: RawBuilder<unknown>;
 }
 
 /** The group source for `groupBy`. */
@@ -39,13 +45,22 @@ export function groupSource(groupBy: GroupBy, dialect: StorageDialect): GroupSou
       };
     case 'tag':
       return keyed(sql`trace_tags g`, groupBy.key);
-    default:
-      return keyed(
+    default: {
+      const key = metadataKeys[groupBy.kind];
+      const source = keyed(
         dialect === 'sqlite'
           ? sql`trace_request_metadata g indexed by trace_request_metadata_covering_idx`
           : sql`trace_request_metadata g`,
-        metadataKeys[groupBy.kind],
+        key,
       );
+      if (groupBy.kind === 'route') return source;
+      const join = dialect === 'sqlite' ? sql`cross join` : sql`join`;
+      return {
+        ...source,
+        namedFrom: sql`trace_request_metadata g ${join} trace_info t
+          on t.request_id = g.request_id and g.key = ${key}`,
+      };
+    }
   }
 }
 
