@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { DatabaseSchema, Storage } from '../storage/index.js';
 import { float8Array, int4Array, int8Array, textArray } from './postgres-arrays.js';
 import {
   metadataRows,
@@ -46,21 +47,40 @@ function spanArrays(spans: readonly SpanRecord[]): Buffer[] {
 }
 
 /**
- * The span hot path on PostgreSQL, in three round trips per batch: one `insert … select from
- * unnest(arrays)` (binary arrays) for the spans that also reports which of them were already stored; one
- * statement whose data-modifying CTEs upsert the traces, per-model usage, metadata and tags;
- * and, only when a span was sent again, the per-span replacement of what it had stored.
+ * The span hot path on PostgreSQL. Each batch is its own transaction on its own pooled
+ * connection, not a turn in the storage's single write queue: concurrent batches then run in
+ * parallel (PostgreSQL uses every core, and one batch's commit overlaps the next one's inserts;
+ * its WAL flush groups concurrent commits by itself). Batches that share traces are kept apart by
+ * per-trace advisory locks, taken first and in one global order, so they wait for each other
+ * instead of deadlocking on trace and usage rows. Then, in two or three round trips: one
+ * `insert … select from unnest(arrays)` (binary arrays) for the spans that also reports which of
+ * them were already stored; one statement whose data-modifying CTEs upsert the traces,
+ * per-model usage, metadata and tags; and, only when a span was sent again, the per-span
+ * replacement of what it had stored.
  */
-export function postgresSpanWriter(): SpanWriter {
+export function postgresSpanWriter(storage: Storage): SpanWriter {
   return {
     encode(batch: SpanBatch): EncodedBatch {
       return { batch, rows: spanArrays(batch.spans) };
     },
+    write(experimentId, encoded) {
+      return storage.db.transaction().execute((trx) => writeBatch(trx, experimentId, encoded));
+    },
+  };
+}
 
-    async write(trx, experimentId, { batch, rows }) {
-      const a = rows as Buffer[];
-      const spans = batch.spans;
-      const conflicts = await sql<{ trace_id: string; span_id: string }>`with input as (
+async function writeBatch(
+  trx: Transaction<DatabaseSchema>,
+  experimentId: number,
+  { batch, rows }: EncodedBatch,
+): Promise<void> {
+  // Ordered by the lock key itself: any two batches take their common locks in the same order.
+  await sql`select pg_advisory_xact_lock(key) from (
+      select hashtextextended(id, 0) as key from unnest(${text(batch.traces, (seed) => seed.requestId)}::text[]) as id
+      order by key) as keys`.execute(trx);
+  const a = rows as Buffer[];
+  const spans = batch.spans;
+  const conflicts = await sql<{ trace_id: string; span_id: string }>`with input as (
           select * from unnest(${a[0]}::text[], ${a[1]}::text[], ${a[2]}::text[], ${a[3]}::text[],
             ${a[4]}::text[], ${a[5]}::text[], ${a[6]}::int4[], ${a[7]}::int8[], ${a[8]}::int8[],
             ${a[9]}::text[], ${a[10]}::text[], ${a[11]}::text[], ${a[12]}::int8[],
@@ -85,23 +105,23 @@ export function postgresSpanWriter(): SpanWriter {
         where not exists (select 1 from inserted n
           where n.trace_id = i.trace_id and n.span_id = i.span_id)`.execute(trx);
 
-      const replaced: { next: SpanRecord; previous: StoredUsage }[] = [];
-      let fresh: readonly SpanRecord[] = spans;
-      if (conflicts.rows.length > 0) {
-        const again = new Set(conflicts.rows.map((row) => `${row.trace_id}/${row.span_id}`));
-        fresh = spans.filter((span) => !again.has(`${span.requestId}/${span.spanId}`));
-        for (const span of spans) {
-          if (!again.has(`${span.requestId}/${span.spanId}`)) continue;
-          replaced.push({ next: span, previous: await replaceSpan(trx, span) });
-        }
-      }
+  const replaced: { next: SpanRecord; previous: StoredUsage }[] = [];
+  let fresh: readonly SpanRecord[] = spans;
+  if (conflicts.rows.length > 0) {
+    const again = new Set(conflicts.rows.map((row) => `${row.trace_id}/${row.span_id}`));
+    fresh = spans.filter((span) => !again.has(`${span.requestId}/${span.spanId}`));
+    for (const span of spans) {
+      if (!again.has(`${span.requestId}/${span.spanId}`)) continue;
+      replaced.push({ next: span, previous: await replaceSpan(trx, span) });
+    }
+  }
 
-      const deltas = usageDeltas(fresh, replaced);
-      const traces = traceRows(batch, experimentId, deltas.traces);
-      const models = deltas.models;
-      const metadata = metadataRows(batch);
-      const tags = tagRows(batch);
-      await sql`with traces as (
+  const deltas = usageDeltas(fresh, replaced);
+  const traces = traceRows(batch, experimentId, deltas.traces);
+  const models = deltas.models;
+  const metadata = metadataRows(batch);
+  const tags = tagRows(batch);
+  await sql`with traces as (
           insert into trace_info (${sql.raw(traceRowColumns)})
           select * from unnest(${text(traces, (t) => t.requestId)}::text[],
             ${int8(traces, (t) => t.experimentId)}::int8[],
@@ -144,22 +164,20 @@ export function postgresSpanWriter(): SpanWriter {
           ${text(tags, (m) => m[2])}::text[])
         on conflict (request_id, key) do update set value = excluded.value`.execute(trx);
 
-      // A trace's name tag overrides the root span's name (a separate statement: one statement
-      // cannot change the same row twice).
-      const named = batch.traces.filter((seed) => seed.traceName !== null);
-      if (named.length > 0) {
-        await sql`update trace_info t set name = u.name
+  // A trace's name tag overrides the root span's name (a separate statement: one statement
+  // cannot change the same row twice).
+  const named = batch.traces.filter((seed) => seed.traceName !== null);
+  if (named.length > 0) {
+    await sql`update trace_info t set name = u.name
           from unnest(${text(named, (seed) => seed.requestId)}::text[],
             ${text(named, (seed) => seed.traceName)}::text[]) as u(request_id, name)
           where t.request_id = u.request_id`.execute(trx);
-      }
-    },
-  };
+  }
 }
 
 /** Replaces a stored span with its re-sent version; returns what it had stored. */
 async function replaceSpan(
-  trx: Parameters<SpanWriter['write']>[0],
+  trx: Transaction<DatabaseSchema>,
   span: SpanRecord,
 ): Promise<StoredUsage> {
   const previous = await sql<StoredUsage>`select trace_id as "requestId", span_id as "spanId",

@@ -1,5 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { DatabaseSchema, Storage } from '../storage/index.js';
+import type { Storage } from '../storage/index.js';
 import { postgresSpanWriter } from './postgres-span-writer.js';
 import type { SpanBatch } from './span-batch.js';
 import { sqliteSpanWriter } from './sqlite-span-writer.js';
@@ -12,17 +11,18 @@ export interface EncodedBatch {
 }
 
 /**
- * Writes a batch of spans inside a write transaction: creates missing traces (IN_PROGRESS),
- * upserts spans (a re-sent span replaces the stored one), keeps token and cost roll-ups exact,
- * lets root spans fill in their trace, and records trace metadata (session, user, …) and tags.
+ * Writes a batch of spans in its own all-or-nothing transaction: creates missing traces
+ * (IN_PROGRESS), upserts spans (a re-sent span replaces the stored one), keeps token and cost
+ * roll-ups exact, lets root spans fill in their trace, and records trace metadata (session,
+ * user, …) and tags. `write` resolves once the transaction has committed.
  */
 export interface SpanWriter {
-  /** Encodes the rows outside the write lane, so the shared transaction does only database work. */
+  /** Encodes the rows outside the transaction, so it does only database work. */
   encode(batch: SpanBatch): EncodedBatch;
-  write(trx: Transaction<DatabaseSchema>, experimentId: number, batch: EncodedBatch): Promise<void>;
+  write(experimentId: number, batch: EncodedBatch): Promise<void>;
 }
 
 /** The writer for the storage's dialect. */
 export function createSpanWriter(storage: Storage): SpanWriter {
-  return storage.sqlite ? sqliteSpanWriter(storage.sqlite) : postgresSpanWriter();
+  return storage.sqlite ? sqliteSpanWriter(storage, storage.sqlite) : postgresSpanWriter(storage);
 }

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Storage } from '../storage/index.js';
 import {
   metadataRows,
   type SpanBatch,
@@ -52,7 +53,7 @@ type StoredRow = StoredUsage & { row: number };
  * spans of traces that already have stored spans are looked up first, so a re-sent span replaces
  * the stored one. That check is exact because SQLite runs one write transaction at a time.
  */
-export function sqliteSpanWriter(sqlite: BetterSqlite3.Database): SpanWriter {
+export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Database): SpanWriter {
   const placeholders = (rows: number) =>
     Array.from({ length: rows }, () => `(${Array(columnCount).fill('?').join(',')})`).join(',');
   const inserts = new Map<number, BetterSqlite3.Statement>();
@@ -110,84 +111,87 @@ export function sqliteSpanWriter(sqlite: BetterSqlite3.Database): SpanWriter {
       return { batch, rows: values };
     },
 
-    async write(_trx, experimentId, { batch, rows }) {
-      statements ??= prepare();
-      const s = statements;
-      const values = rows as unknown[];
-      const spans = batch.spans;
-
-      // Spans this batch sends again: undo their roll-ups, then replace them.
-      const replaced: { next: SpanRecord; previous: StoredUsage }[] = [];
-      const replacedIds = new Set<string>();
-      const existing = s.tracesWithSpans.all(
-        JSON.stringify(batch.traces.map((seed) => seed.requestId)),
-      ) as string[];
-      if (existing.length > 0) {
-        const sent = new Map(
-          existing.map((requestId) => [requestId, new Map<string, SpanRecord>()]),
-        );
-        for (const span of spans) sent.get(span.requestId)?.set(span.spanId, span);
-        for (const [requestId, bySpanId] of sent) {
-          const ids = JSON.stringify([...bySpanId.keys()]);
-          for (const previous of s.stored.all(requestId, ids) as StoredRow[]) {
-            s.deleteSpan.run(previous.row);
-            replaced.push({ next: bySpanId.get(previous.spanId)!, previous });
-            replacedIds.add(`${requestId}/${previous.spanId}`);
-          }
-        }
-      }
-
-      let index = 0;
-      const chunkValues = chunkRows * columnCount;
-      for (; index + chunkRows <= spans.length; index += chunkRows) {
-        const start = index * columnCount;
-        insertSpans(chunkRows).run(values.slice(start, start + chunkValues));
-      }
-      if (index < spans.length) {
-        insertSpans(spans.length - index).run(values.slice(index * columnCount));
-      }
-
-      const fresh =
-        replaced.length === 0
-          ? spans
-          : spans.filter((span) => !replacedIds.has(`${span.requestId}/${span.spanId}`));
-      const deltas = usageDeltas(fresh, replaced);
-      for (const row of traceRows(batch, experimentId, deltas.traces)) {
-        s.upsertTrace.run(
-          row.requestId,
-          row.experimentId,
-          row.timestampMs,
-          row.executionTimeMs,
-          row.status,
-          row.name,
-          row.requestPreview,
-          row.responsePreview,
-          row.rootSpanId,
-          row.inputTokens,
-          row.outputTokens,
-          row.totalTokens,
-          row.cost,
-          row.spanCount,
-        );
-      }
-      for (const seed of batch.traces) {
-        if (seed.traceName !== null) s.rename.run(seed.traceName, seed.requestId);
-      }
-      for (const delta of deltas.models) {
-        s.addModelUsage.run(
-          delta.requestId,
-          delta.model,
-          delta.inputTokens,
-          delta.outputTokens,
-          delta.totalTokens,
-          delta.cost,
-          delta.spanCount,
-        );
-      }
-      const metadata = metadataRows(batch);
-      if (metadata.length > 0) s.metadata.run(JSON.stringify(metadata));
-      const tags = tagRows(batch);
-      if (tags.length > 0) s.tags.run(JSON.stringify(tags));
+    // The storage's write queue commits batches that arrive together as one group (one fsync).
+    write(experimentId, encoded) {
+      return storage.writes.run(async () => writeBatch(experimentId, encoded));
     },
   };
+
+  function writeBatch(experimentId: number, { batch, rows }: EncodedBatch): void {
+    statements ??= prepare();
+    const s = statements;
+    const values = rows as unknown[];
+    const spans = batch.spans;
+
+    // Spans this batch sends again: undo their roll-ups, then replace them.
+    const replaced: { next: SpanRecord; previous: StoredUsage }[] = [];
+    const replacedIds = new Set<string>();
+    const existing = s.tracesWithSpans.all(
+      JSON.stringify(batch.traces.map((seed) => seed.requestId)),
+    ) as string[];
+    if (existing.length > 0) {
+      const sent = new Map(existing.map((requestId) => [requestId, new Map<string, SpanRecord>()]));
+      for (const span of spans) sent.get(span.requestId)?.set(span.spanId, span);
+      for (const [requestId, bySpanId] of sent) {
+        const ids = JSON.stringify([...bySpanId.keys()]);
+        for (const previous of s.stored.all(requestId, ids) as StoredRow[]) {
+          s.deleteSpan.run(previous.row);
+          replaced.push({ next: bySpanId.get(previous.spanId)!, previous });
+          replacedIds.add(`${requestId}/${previous.spanId}`);
+        }
+      }
+    }
+
+    let index = 0;
+    const chunkValues = chunkRows * columnCount;
+    for (; index + chunkRows <= spans.length; index += chunkRows) {
+      const start = index * columnCount;
+      insertSpans(chunkRows).run(values.slice(start, start + chunkValues));
+    }
+    if (index < spans.length) {
+      insertSpans(spans.length - index).run(values.slice(index * columnCount));
+    }
+
+    const fresh =
+      replaced.length === 0
+        ? spans
+        : spans.filter((span) => !replacedIds.has(`${span.requestId}/${span.spanId}`));
+    const deltas = usageDeltas(fresh, replaced);
+    for (const row of traceRows(batch, experimentId, deltas.traces)) {
+      s.upsertTrace.run(
+        row.requestId,
+        row.experimentId,
+        row.timestampMs,
+        row.executionTimeMs,
+        row.status,
+        row.name,
+        row.requestPreview,
+        row.responsePreview,
+        row.rootSpanId,
+        row.inputTokens,
+        row.outputTokens,
+        row.totalTokens,
+        row.cost,
+        row.spanCount,
+      );
+    }
+    for (const seed of batch.traces) {
+      if (seed.traceName !== null) s.rename.run(seed.traceName, seed.requestId);
+    }
+    for (const delta of deltas.models) {
+      s.addModelUsage.run(
+        delta.requestId,
+        delta.model,
+        delta.inputTokens,
+        delta.outputTokens,
+        delta.totalTokens,
+        delta.cost,
+        delta.spanCount,
+      );
+    }
+    const metadata = metadataRows(batch);
+    if (metadata.length > 0) s.metadata.run(JSON.stringify(metadata));
+    const tags = tagRows(batch);
+    if (tags.length > 0) s.tags.run(JSON.stringify(tags));
+  }
 }

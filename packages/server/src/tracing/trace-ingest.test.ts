@@ -164,4 +164,25 @@ describe.each(testBackends())('span ingestion into traces on $name', (backend) =
     ]);
     expect(page.spans[3]).toMatchObject({ model: 'gpt-4o-mini' });
   });
+
+  it('stores spans sent in concurrent batches that share traces once, with exact roll-ups', async () => {
+    const traces = Array.from({ length: 6 }, () => ragTrace());
+    // Every batch carries every trace, in opposite orders, so concurrent writers contend.
+    const batches = Array.from({ length: 8 }, (_, index) => {
+      const ordered = index % 2 === 0 ? traces : [...traces].reverse();
+      return ordered.flatMap((spans) => (index % 2 === 0 ? spans : [...spans].reverse()));
+    });
+    await Promise.all(batches.map(send));
+    for (const spans of traces) {
+      const stored = await trace(spans[0]!.traceId);
+      expect(stored).toMatchObject({
+        state: 'OK',
+        span_count: 4,
+        usage: { total_tokens: 1500 },
+      });
+      expect(stored.usage_by_model).toEqual([
+        expect.objectContaining({ model: 'gpt-4o', total_tokens: 1500, span_count: 1 }),
+      ]);
+    }
+  });
 });

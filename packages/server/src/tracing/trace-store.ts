@@ -126,7 +126,7 @@ export class TraceStore {
   async logSpans(experimentId: number, spans: readonly SpanRecord[]): Promise<void> {
     if (spans.length === 0) return;
     const encoded = this.writer.encode(planBatch(spans));
-    await this.storage.writes.run((trx) => this.writer.write(trx, experimentId, encoded));
+    await this.writer.write(experimentId, encoded);
     this.statistics.noteTraces(encoded.batch.traces.length);
   }
 
