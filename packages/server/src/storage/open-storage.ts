@@ -84,6 +84,15 @@ export async function migrateToLatest(storage: Storage): Promise<string[]> {
     .map((result) => result.migrationName);
 }
 
+/**
+ * WAL pages after which a commit copies the WAL back into the database (SQLite's default is
+ * 1,000, ~4 MB). Span ingestion dirties ~1-2 MB of scattered index pages per 512-span batch, so
+ * the default checkpointed every two or three commits, each one an extra fsync of the database
+ * file; at 10,000 (~40 MB) a page rewritten by many commits is copied once, and commits spend
+ * ~20% less CPU (measured on OTLP ingestion). The WAL file keeps that size on disk.
+ */
+const walCheckpointPages = 10_000;
+
 function openSqlite(path: string): Storage {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
@@ -92,6 +101,7 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = OFF');
+  sqlite.pragma(`wal_autocheckpoint = ${walCheckpointPages}`);
   const db = new Kysely<DatabaseSchema>({
     dialect: new ImmediateSqliteDialect({ database: sqlite }),
   });
