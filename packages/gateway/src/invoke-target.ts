@@ -1,6 +1,7 @@
 import type { Usage } from '@cairn/spec';
 import type { CallState } from './call-state.js';
 import { finishRecord } from './finish-record.js';
+import { jsonText } from './json-text.js';
 import { checkOutput } from './policies/guardrails.js';
 import { ProviderError } from './providers/provider.js';
 import { relayStream, replayStream } from './relay-stream.js';
@@ -85,7 +86,7 @@ export async function invokeTarget(state: CallState, order: RouteTarget[]): Prom
     const body = guardrails ? checkOutput(guardrails, response) : response;
     if (state.cacheKey)
       void state.sharedState
-        .cacheSet(state.cacheKey, JSON.stringify({ body }), route.config.cache!.ttlMs)
+        .cacheSet(state.cacheKey, `{"body":${jsonText(body)}}`, route.config.cache!.ttlMs)
         .catch(() => undefined);
     return completeCall(state, { body }, false);
   } catch (error) {

@@ -30,11 +30,16 @@ export async function readCaller(
   return { key, context };
 }
 
-/** A signal that fires when the client disconnects before the response is finished. */
+/** Why a call stops when its client leaves (one shared Error: it is never thrown as is). */
+const clientLeft = new Error('client closed the request');
+
+/** A signal that fires when the client disconnects before the response is complete. */
 export function clientGone(reply: FastifyReply): CallSignal {
   const signal = new CallSignal();
+  // `writableEnded`, not `writableFinished`: a response already ended but still in the socket's
+  // buffer (a busy connection) was answered; aborting it would only cost work.
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) signal.abort();
+    if (!reply.raw.writableEnded) signal.abort(clientLeft);
   });
   return signal;
 }

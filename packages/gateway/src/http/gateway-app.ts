@@ -7,6 +7,7 @@ import Fastify, {
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { Gateway, type GatewayDeps } from '../gateway.js';
 import { GatewayError } from '../gateway-error.js';
+import { parseJsonKeepingText } from '../json-text.js';
 import { scrubSecrets } from '../upstream-error.js';
 import { registerAnthropicRoutes } from './anthropic-routes.js';
 import { registerMlflowRoutes } from './mlflow-routes.js';
@@ -55,7 +56,7 @@ export function createGatewayApp(
       done: (error: Error | null, value?: unknown) => void,
     ) => {
       try {
-        const parsed = JSON.parse(body as string) as unknown;
+        const parsed = parseJsonKeepingText(body as string);
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
           done(
             new GatewayError(

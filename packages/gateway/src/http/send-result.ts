@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../gateway-error.js';
 import type { InvokeMeta, InvokeResult } from '../invoke-target.js';
+import { jsonText } from '../json-text.js';
 
 /** Response headers every answer carries: request id, cache status, the gateway's own overhead. */
 export function cairnHeaders(meta: InvokeMeta, startedAt: number): Record<string, string> {
@@ -37,7 +38,9 @@ export async function sendResult(
 ): Promise<void> {
   const headers = cairnHeaders(result.meta, startedAt);
   if (result.kind === 'json') {
-    await reply.headers(headers).send(transform ? transform(result.body) : result.body);
+    // The upstream's own bytes when the body passes through unchanged (no second serialisation).
+    headers['content-type'] = 'application/json; charset=utf-8';
+    reply.headers(headers).send(jsonText(transform ? transform(result.body) : result.body));
     return;
   }
   reply.hijack();

@@ -1,4 +1,5 @@
 import type { GatewayLogBatch, GatewayLogRecord } from '@cairn/spec';
+import { logBatchJson } from './log-batch-json.js';
 
 /** Where gateway usage/trace records go, a batch at a time. May be slow; must not be called on the request path. */
 export interface GatewayLogSink {
@@ -53,7 +54,7 @@ export class HttpLogSink implements GatewayLogSink {
       response = await (this.options.fetch ?? globalThis.fetch)(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.options.headers },
-        body: JSON.stringify(batch),
+        body: logBatchJson(batch),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
     } catch (error) {

@@ -1,3 +1,4 @@
+import { parseJsonKeepingText } from '../../json-text.js';
 import {
   acceptsCancelSignal,
   type CancelSignal,
@@ -52,7 +53,7 @@ export async function postJson<T>(context: HttpContext, request: ProviderRequest
     throw transportError(context, error, request.signal);
   }
   try {
-    return JSON.parse(text) as T;
+    return parseJsonKeepingText(text) as T;
   } catch (error) {
     throw invalidResponseError(context, 'returned a body that is not JSON', error);
   }
