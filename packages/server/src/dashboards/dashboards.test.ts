@@ -154,6 +154,19 @@ describe.each(testBackends())('dashboards on $name', (backend) => {
     expect(await groups('session')).toContainEqual(['s3', 1.1]);
   });
 
+  it('cost: the series of each top group adds up to its total, the keyless group included', async () => {
+    for (const groupBy of ['route', 'tag:cost_center', 'user', 'experiment']) {
+      const body = await get<CostDashboard>('cost', { group_by: groupBy });
+      expect(body.group_series.map((entry) => entry.key)).toEqual(
+        body.groups.map((group) => group.key),
+      );
+      for (const [index, entry] of body.group_series.entries()) {
+        const total = entry.cost.reduce((sum, cost) => sum + cost, 0);
+        expect(round(total), `${groupBy} ${entry.key}`).toBe(round(body.groups[index]!.cost));
+      }
+    }
+  });
+
   it('cost: linear forecast to month end', async () => {
     const falling = (await get<CostDashboard>('cost')).forecast;
     expect(falling).toMatchObject({
