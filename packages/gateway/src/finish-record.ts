@@ -37,7 +37,13 @@ export function finishRecord(
   const cost = record.cache_hit || error ? 0 : costFor(state, promptTokens, completionTokens);
   if (cost !== undefined) record.cost_usd = cost;
   if (state.plan && !record.cache_hit && !error) {
-    state.track(state.plan.settle(state.sharedState, record.total_tokens, cost ?? 0, state.alerts));
+    const charging = state.plan.settle(
+      state.sharedState,
+      record.total_tokens,
+      cost ?? 0,
+      state.alerts,
+    );
+    if (charging) state.track(charging);
   }
   const logging = state.gateway.logging;
   if (logging.payloads) {

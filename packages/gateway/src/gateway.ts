@@ -174,7 +174,8 @@ export class Gateway {
     );
     if (!plan.isEmpty) {
       try {
-        await plan.admit(this.deps.state);
+        const admitting = plan.admit(this.deps.state);
+        if (admitting) await admitting;
       } catch (error) {
         this.logRefusal(record, call, error);
         throw error;

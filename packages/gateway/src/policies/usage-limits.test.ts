@@ -5,7 +5,12 @@ import type { VirtualKeyRecord } from '../keys/virtual-key.js';
 import { MemoryState } from '../state/memory-state.js';
 import type { BudgetAlert } from './budget-alerts.js';
 import { currentPeriod } from './budget-period.js';
-import { planUsage } from './usage-limits.js';
+import { planUsage, type UsagePlan } from './usage-limits.js';
+
+/** A plan's admission as a promise, whether the state answers at once (memory) or later (Redis). */
+async function admitted(plan: UsagePlan, state: MemoryState): Promise<void> {
+  await plan.admit(state);
+}
 
 const config = parseGatewayConfig(`routes:
   - name: chat
@@ -23,11 +28,11 @@ const now = Date.UTC(2026, 10, 27, 12, 0, 30);
 describe('planUsage', () => {
   it('limits requests per minute with a 429 and Retry-After to the window end', async () => {
     const state = new MemoryState({ now: () => now });
-    await planUsage(route, undefined, context, [], now).admit(state);
-    await planUsage(route, undefined, context, [], now).admit(state);
-    const error = await planUsage(route, undefined, context, [], now)
-      .admit(state)
-      .catch((caught: unknown) => caught);
+    await admitted(planUsage(route, undefined, context, [], now), state);
+    await admitted(planUsage(route, undefined, context, [], now), state);
+    const error = await admitted(planUsage(route, undefined, context, [], now), state).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({
       status: 429,
@@ -38,15 +43,17 @@ describe('planUsage', () => {
       "Rate limit exceeded for route 'chat': 2 requests per minute. Retry after 30 s.",
     );
     // The next window starts afresh.
-    await planUsage(route, undefined, context, [], now + 30_000).admit(state);
+    await admitted(planUsage(route, undefined, context, [], now + 30_000), state);
   });
 
   it('limits tokens per minute from what earlier calls used', async () => {
     const state = new MemoryState({ now: () => now });
     const plan = planUsage(route, undefined, context, [], now);
-    await plan.admit(state);
+    await admitted(plan, state);
     await plan.settle(state, 100, 0);
-    await expect(planUsage(route, undefined, context, [], now).admit(state)).rejects.toMatchObject({
+    await expect(
+      admitted(planUsage(route, undefined, context, [], now), state),
+    ).rejects.toMatchObject({
       code: 'token_rate_limit_exceeded',
     });
   });
@@ -62,11 +69,11 @@ describe('planUsage', () => {
     };
     const free = { ...route, rateLimit: undefined } as typeof route;
     const plan = planUsage(free, key, context, [], now);
-    await plan.admit(state);
+    await admitted(plan, state);
     await plan.settle(state, 10, 0.6);
-    const error = await planUsage(free, key, context, [], now + 61_000)
-      .admit(state)
-      .catch((caught: unknown) => caught);
+    const error = await admitted(planUsage(free, key, context, [], now + 61_000), state).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ status: 429, code: 'budget_exceeded' });
     expect((error as Error).message).toBe(
       'Budget exceeded for key key_1: $0.5 per week is spent. It resets at 2026-11-30T00:00:00.000Z.',
@@ -80,14 +87,14 @@ describe('planUsage', () => {
     const free = { ...route, rateLimit: undefined } as typeof route;
     for (const cost of [0.3, 0.3, 0.3]) {
       const plan = planUsage(free, undefined, context, config.budgets, now);
-      await plan.admit(state);
+      await admitted(plan, state);
       await plan.settle(state, 0, cost, sink);
     }
     expect(alerts.map((alert) => [alert.kind, alert.subject])).toEqual([
       ['threshold', "user 'alice'"],
     ]);
     const plan = planUsage(free, undefined, context, config.budgets, now);
-    await plan.admit(state);
+    await admitted(plan, state);
     await plan.settle(state, 0, 0.2, sink);
     expect(alerts.map((alert) => alert.kind)).toEqual(['threshold', 'exhausted']);
     expect(alerts[1]).toMatchObject({
@@ -97,10 +104,13 @@ describe('planUsage', () => {
       resetsAt: '2026-12-01T00:00:00.000Z',
     });
     await expect(
-      planUsage(free, undefined, context, config.budgets, now).admit(state),
+      admitted(planUsage(free, undefined, context, config.budgets, now), state),
     ).rejects.toMatchObject({ code: 'budget_exceeded' });
     // Another user is unaffected; the tag budget (2 USD/day) is still open.
-    await planUsage(free, undefined, { ...context, user: 'bob' }, config.budgets, now).admit(state);
+    await admitted(
+      planUsage(free, undefined, { ...context, user: 'bob' }, config.budgets, now),
+      state,
+    );
   });
 });
 

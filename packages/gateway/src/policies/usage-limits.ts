@@ -115,10 +115,20 @@ export class UsagePlan {
     });
   }
 
-  /** Checks every limit and budget at once; throws a 429 GatewayError naming the first one hit. */
-  async admit(state: SharedState): Promise<void> {
-    if (this.isEmpty) return;
-    const failed = await state.admit(this.charges, this.ceilings);
+  /**
+   * Checks every limit and budget at once; throws a 429 GatewayError naming the first one hit.
+   * Returns a promise only when the state is remote (in-process state answers at once).
+   */
+  admit(state: SharedState): Promise<void> | undefined {
+    if (this.isEmpty) return undefined;
+    if (state.admitNow) {
+      this.refuseIfFailed(state.admitNow(this.charges, this.ceilings));
+      return undefined;
+    }
+    return state.admit(this.charges, this.ceilings).then((failed) => this.refuseIfFailed(failed));
+  }
+
+  private refuseIfFailed(failed: number): void {
     if (failed < 0) return;
     const check =
       failed < this.charges.length
@@ -127,8 +137,31 @@ export class UsagePlan {
     throw check!.describe();
   }
 
-  /** Charges tokens and cost after the call; sends alerts for budgets that crossed a line. */
-  async settle(
+  /**
+   * Charges tokens and cost after the call; sends alerts for budgets that crossed a line.
+   * Returns a promise only when the state is remote.
+   */
+  settle(
+    state: SharedState,
+    tokens: number,
+    costUsd: number,
+    alerts?: BudgetAlertSink,
+  ): Promise<void> | undefined {
+    const addNow = state.addNow?.bind(state);
+    if (!addNow) return this.settleRemote(state, tokens, costUsd, alerts);
+    if (tokens > 0)
+      for (const counter of this.tokenCounters) addNow(counter.key, tokens, counter.ttlMs);
+    if (costUsd <= 0) return undefined;
+    const totals = new Map<string, number>();
+    for (const budget of this.budgets) {
+      const spent = totals.get(budget.key) ?? addNow(budget.key, costUsd, budget.ttlMs);
+      totals.set(budget.key, spent);
+      this.alertIfCrossed(budget, spent, costUsd, alerts);
+    }
+    return undefined;
+  }
+
+  private async settleRemote(
     state: SharedState,
     tokens: number,
     costUsd: number,
@@ -142,25 +175,34 @@ export class UsagePlan {
       // Two budgets on one counter (a route's own and a global one) charge it once.
       const spent = totals.get(budget.key) ?? (await state.add(budget.key, costUsd, budget.ttlMs));
       totals.set(budget.key, spent);
-      const before = spent - costUsd;
-      const threshold = budget.budget.usd * budget.budget.alertAt;
-      const crossed =
-        before < budget.budget.usd && spent >= budget.budget.usd
-          ? 'exhausted'
-          : before < threshold && spent >= threshold
-            ? 'threshold'
-            : undefined;
-      if (crossed && alerts) {
-        alerts.notify({
-          kind: crossed,
-          subject: budget.subject,
-          scope: budget.scope,
-          period: budget.budget.period,
-          limitUsd: budget.budget.usd,
-          spentUsd: Math.round(spent * 1e6) / 1e6,
-          resetsAt: new Date(budget.endsAt).toISOString(),
-        });
-      }
+      this.alertIfCrossed(budget, spent, costUsd, alerts);
+    }
+  }
+
+  private alertIfCrossed(
+    budget: BudgetCheck,
+    spent: number,
+    costUsd: number,
+    alerts: BudgetAlertSink | undefined,
+  ): void {
+    const before = spent - costUsd;
+    const threshold = budget.budget.usd * budget.budget.alertAt;
+    const crossed =
+      before < budget.budget.usd && spent >= budget.budget.usd
+        ? 'exhausted'
+        : before < threshold && spent >= threshold
+          ? 'threshold'
+          : undefined;
+    if (crossed && alerts) {
+      alerts.notify({
+        kind: crossed,
+        subject: budget.subject,
+        scope: budget.scope,
+        period: budget.budget.period,
+        limitUsd: budget.budget.usd,
+        spentUsd: Math.round(spent * 1e6) / 1e6,
+        resetsAt: new Date(budget.endsAt).toISOString(),
+      });
     }
   }
 }

@@ -53,7 +53,7 @@ export class MemoryState implements SharedState {
     return this.addNow(key, amount, ttlMs);
   }
 
-  private addNow(key: string, amount: number, ttlMs: number): number {
+  addNow(key: string, amount: number, ttlMs: number): number {
     const current = this.counter(key);
     const entry = this.counters.get(key);
     const value = current + amount;

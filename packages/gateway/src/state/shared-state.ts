@@ -25,6 +25,12 @@ export interface SharedState {
   admit(charges: CounterCharge[], ceilings: CeilingCheck[]): Promise<number>;
   /** Adds `amount` to a counter (creating it with `ttlMs`) and returns the new total. */
   add(key: string, amount: number, ttlMs: number): Promise<number>;
+  /**
+   * Synchronous `admit` and `add`, offered by in-process state: each call's limits are then
+   * checked and charged without a promise per counter (the gateway's hot path).
+   */
+  admitNow?(charges: CounterCharge[], ceilings: CeilingCheck[]): number;
+  addNow?(key: string, amount: number, ttlMs: number): number;
   /** A counter's value (0 when absent). */
   read(key: string): Promise<number>;
   cacheGet(key: string): Promise<string | undefined>;
