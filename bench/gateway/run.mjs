@@ -48,8 +48,11 @@ const streamBody = JSON.stringify({
   stream: true,
 });
 
-function start(script, args = []) {
-  const child = fork(join(here, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function start(script, args = [], execArgv = []) {
+  const child = fork(join(here, script), args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv,
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -193,7 +196,9 @@ async function measure(name, port, child, headers = {}, streaming = true) {
 
 const provider = await start('fake-provider.mjs');
 const bare = await start('bare-proxy.mjs', [String(provider.port)]);
-const cairn = await start('cairn-gateway.mjs', [String(provider.port)]);
+// With the V8 flags a serving `cairn gateway` re-runs itself with (packages/cli/src/server-launcher.ts).
+const { serverV8Flags } = await import('../../packages/cli/dist/server-launcher.js');
+const cairn = await start('cairn-gateway.mjs', [String(provider.port)], [...serverV8Flags]);
 const portkey = values.portkey ? await startPortkey(values.portkey, provider.port) : undefined;
 // Warm up JITs and keep-alive pools before measuring.
 for (const port of [provider.port, bare.port, cairn.port]) await load(port, 16, 2);

@@ -100,4 +100,34 @@ describe('HttpLogSink', () => {
     server.closeAllConnections();
     server.close();
   });
+
+  it('receives records from a LogQueue encoded as they were queued, in order, with drops', async () => {
+    const batches: unknown[] = [];
+    const server = createServer((request, response) => {
+      let raw = '';
+      request.on('data', (chunk) => {
+        raw += chunk;
+      });
+      request.on('end', () => {
+        batches.push(JSON.parse(raw));
+        response.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const sink = new HttpLogSink(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+      fetch: createNodeHttpFetch(),
+    });
+    const queue = new LogQueue(sink, { maxQueued: 2, batchSize: 10, flushMs: 60_000 });
+    for (const id of [1, 2, 3]) queue.push(record(id));
+    await queue.flush();
+    queue.push(record(4));
+    await queue.close();
+    // The third record found the queue full: the next batch written reports the drop.
+    expect(batches).toEqual([
+      { records: [record(1), record(2)], dropped: 1 },
+      { records: [record(4)] },
+    ]);
+    server.closeAllConnections();
+    server.close();
+  });
 });

@@ -1,5 +1,5 @@
 import type { GatewayLogRecord } from '@cairn/spec';
-import type { GatewayLogSink } from './log-sink.js';
+import { type GatewayLogSink, isEncodingLogSink } from './log-sink.js';
 
 /** Queue bounds and flush cadence. */
 export interface LogQueueOptions {
@@ -22,7 +22,8 @@ export class LogQueue {
   dropped = 0;
   /** Dropped records not yet reported to the sink. */
   private unreported = 0;
-  private queue: GatewayLogRecord[] = [];
+  /** Records, or their encoded text when the sink encodes (see EncodingLogSink). */
+  private queue: (GatewayLogRecord | string)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private closed = false;
@@ -39,7 +40,8 @@ export class LogQueue {
       this.unreported++;
       return;
     }
-    this.queue.push(record);
+    const sink = this.sink;
+    this.queue.push(isEncodingLogSink(sink) ? sink.encode(record) : record);
     if (this.queue.length >= this.options.batchSize && !this.writing) {
       // Out of the caller's tick, so push stays cheap.
       setImmediate(() => void this.flushOnce());
@@ -63,8 +65,13 @@ export class LogQueue {
     const records = this.queue.splice(0, this.options.batchSize);
     const dropped = this.unreported;
     this.unreported = 0;
-    this.writing = this.sink
-      .write(dropped > 0 ? { records, dropped } : { records })
+    const batch = dropped > 0 ? { records, dropped } : { records };
+    const sink = this.sink;
+    this.writing = (
+      isEncodingLogSink(sink)
+        ? sink.writeEncoded(batch as { records: string[]; dropped?: number })
+        : sink.write(batch as { records: GatewayLogRecord[]; dropped?: number })
+    )
       .catch(() => {
         // The failed batch carried the earlier drop count too; report it again next time.
         this.dropped += records.length;

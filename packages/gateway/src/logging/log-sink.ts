@@ -1,10 +1,30 @@
 import type { GatewayLogBatch, GatewayLogRecord } from '@cairn/spec';
-import { logBatchJson } from './log-batch-json.js';
+import { encodedBatchJson, logBatchJson, logRecordJson } from './log-batch-json.js';
 
 /** Where gateway usage/trace records go, a batch at a time. May be slow; must not be called on the request path. */
 export interface GatewayLogSink {
   write(batch: GatewayLogBatch): Promise<void>;
   close?(): Promise<void>;
+}
+
+/** Records encoded as they are queued, and the batch the queue hands over. */
+export interface EncodedLogBatch {
+  records: string[];
+  dropped?: number;
+}
+
+/**
+ * A sink that sends records as text: the queue encodes each record when it is pushed, so what
+ * waits for the next batch is one flat string per call rather than the call's payload objects
+ * (which would otherwise outlive young-generation GCs and be copied into the old generation).
+ */
+export interface EncodingLogSink extends GatewayLogSink {
+  encode(record: GatewayLogRecord): string;
+  writeEncoded(batch: EncodedLogBatch): Promise<void>;
+}
+
+export function isEncodingLogSink(sink: GatewayLogSink): sink is EncodingLogSink {
+  return typeof (sink as Partial<EncodingLogSink>).encode === 'function';
 }
 
 /** Keeps records in memory (tests, `--check`-style dry runs, a small embedded deployment). */
@@ -26,7 +46,7 @@ export class MemoryLogSink implements GatewayLogSink {
 export const gatewayLogsPath = '/api/2.0/cairn/gateway/logs';
 
 /** POSTs each batch as JSON to a Cairn tracking server's `/api/2.0/cairn/gateway/logs`. */
-export class HttpLogSink implements GatewayLogSink {
+export class HttpLogSink implements EncodingLogSink {
   private readonly url: string;
 
   constructor(
@@ -48,18 +68,30 @@ export class HttpLogSink implements GatewayLogSink {
   /** When each kind of failure was last reported, so a down server does not flood the log. */
   private readonly warnedAt = new Map<string, number>();
 
-  async write(batch: GatewayLogBatch): Promise<void> {
+  encode(record: GatewayLogRecord): string {
+    return logRecordJson(record);
+  }
+
+  write(batch: GatewayLogBatch): Promise<void> {
+    return this.post(logBatchJson(batch), batch.records.length);
+  }
+
+  writeEncoded(batch: EncodedLogBatch): Promise<void> {
+    return this.post(encodedBatchJson(batch.records, batch.dropped), batch.records.length);
+  }
+
+  private async post(body: string, count: number): Promise<void> {
     let response: Response;
     try {
       response = await (this.options.fetch ?? globalThis.fetch)(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.options.headers },
-        body: logBatchJson(batch),
+        body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      this.warn(cause, `cannot reach ${this.shownUrl} (${cause})`, batch);
+      this.warn(cause, `cannot reach ${this.shownUrl} (${cause})`, count);
       throw error;
     }
     await response.body?.cancel();
@@ -67,20 +99,20 @@ export class HttpLogSink implements GatewayLogSink {
       this.warn(
         `HTTP ${response.status}`,
         `${this.shownUrl} answered HTTP ${response.status}`,
-        batch,
+        count,
       );
       throw new Error(`gateway log upload failed: HTTP ${response.status}`);
     }
   }
 
   /** Warns once per failure kind per minute; the URL is the tracking URI, headers never shown. */
-  private warn(kind: string, what: string, batch: GatewayLogBatch): void {
+  private warn(kind: string, what: string, count: number): void {
     const now = Date.now();
     const last = this.warnedAt.get(kind);
     if (last !== undefined && now - last < 60_000) return;
     this.warnedAt.set(kind, now);
     (this.options.warn ?? console.warn)(
-      `cairn gateway: call records not stored: ${what}; ${batch.records.length} record(s) dropped (repeats of this warning are muted for a minute)`,
+      `cairn gateway: call records not stored: ${what}; ${count} record(s) dropped (repeats of this warning are muted for a minute)`,
     );
   }
 }
