@@ -54,6 +54,9 @@ export function DataGrid<Row>({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
+    // Rows render in React's next batch rather than synchronously inside each scroll event, so a
+    // fast wheel does not stack renders into one frame.
+    useFlushSync: false,
   });
   const width = columns.reduce((sum, column) => sum + column.size, 0);
 
