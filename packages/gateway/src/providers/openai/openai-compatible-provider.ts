@@ -40,7 +40,8 @@ export function createOpenAICompatibleProvider(
   function bodyOf<T extends { model?: string; metadata?: unknown }>(input: T, stream: boolean) {
     // `metadata` is Cairn's routing input; OpenAI rejects it unless `store` is on.
     const { metadata: _metadata, ...rest } = input;
-    const body: Record<string, unknown> = { ...rest };
+    // `rest` is already a copy: the caller's body is never changed.
+    const body: Record<string, unknown> = rest;
     if (settings.sendModel) body.model = settings.model;
     else delete body.model;
     if (stream) {
