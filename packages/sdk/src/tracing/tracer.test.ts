@@ -186,6 +186,23 @@ describe('trace-level data', () => {
     expect(exporter.byName('inner').attributes.has(TraceAttribute.traceUser)).toBe(false);
   });
 
+  it('accumulates the prompt versions a trace links, once each', async () => {
+    const { tracer, exporter } = newTracer();
+    const link = (name: string, version: string) =>
+      updateCurrentTrace({ tags: { 'mlflow.linkedPrompts': JSON.stringify([{ name, version }]) } });
+    await tracer.startSpan('answer', async () => {
+      link('qa', '3');
+      link('summary', '1');
+      link('qa', '3');
+    });
+    await tracer.flush();
+    const tags = exporter.attribute('answer', TraceAttribute.traceTags) as Record<string, string>;
+    expect(JSON.parse(tags['mlflow.linkedPrompts']!)).toEqual([
+      { name: 'qa', version: '3' },
+      { name: 'summary', version: '1' },
+    ]);
+  });
+
   it('links traces started in an active run to it and its experiment', async () => {
     const { tracer, exporter } = newTracer({
       activeRun: () => ({ runId: 'run-1', experimentId: '17' }),
