@@ -3,6 +3,7 @@ import {
   type AbTestReport,
   type AbTestVariant,
   assignVariant,
+  linkedPromptsTag,
   type PromptMessage,
   type PromptVersion,
 } from '@cairn/spec';
@@ -35,7 +36,7 @@ export interface LoadPromptOptions {
 }
 
 /** Tags that tie a run or trace to the prompt versions and A/B variants it used. */
-export const linkedPromptsTag = 'mlflow.linkedPrompts';
+export { linkedPromptsTag };
 export const abTestTag = 'cairn.ab_test';
 export const abVariantTag = 'cairn.ab_variant';
 

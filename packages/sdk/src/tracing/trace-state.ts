@@ -1,3 +1,4 @@
+import { linkedPromptsTag, mergeLinkedPrompts, parseLinkedPrompts } from '@cairn/spec';
 import { encodeValue } from './encode-value.js';
 import type { AttributeValue, LiveSpan } from './live-span.js';
 import { TraceAttribute, traceNameKey } from './trace-attributes.js';
@@ -42,10 +43,9 @@ export class TraceState {
     if (update.session !== undefined) this.session = String(update.session);
     if (update.tags) {
       for (const [key, value] of Object.entries(update.tags)) {
-        this.tags[key] =
-          key === linkedPromptsKey
-            ? mergeLinkedPrompts(this.tags[key], String(value))
-            : String(value);
+        // Prompt links accumulate: a trace that used two prompts is found by either.
+        const links = key === linkedPromptsTag ? parseLinkedPrompts(String(value)) : undefined;
+        this.tags[key] = links ? mergeLinkedPrompts(this.tags[key], links) : String(value);
       }
     }
     if (update.metadata) {
@@ -71,41 +71,5 @@ export class TraceState {
     if (Object.keys(this.metadata).length > 0) {
       attributes.set(TraceAttribute.traceMetadata, encodeValue(this.metadata));
     }
-  }
-}
-
-/** The tag listing the prompt versions a trace used (MLflow's name and JSON shape). */
-const linkedPromptsKey = 'mlflow.linkedPrompts';
-
-/**
- * Prompt versions a trace used accumulate: a trace that loads two prompts links both, so
- * `prompt = "name/version"` finds it by either. A value that is not such a list replaces.
- */
-function mergeLinkedPrompts(existing: string | undefined, added: string): string {
-  const earlier = existing === undefined ? [] : promptList(existing);
-  const later = promptList(added);
-  if (!earlier || !later) return added;
-  const seen = new Set<string>();
-  const merged: { name: string; version: string }[] = [];
-  for (const prompt of [...earlier, ...later]) {
-    const key = `${prompt.name}\u0000${prompt.version}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    merged.push(prompt);
-  }
-  return JSON.stringify(merged);
-}
-
-function promptList(text: string): { name: string; version: string }[] | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (!Array.isArray(value)) return undefined;
-    const prompts = value.filter(
-      (item): item is { name: string; version: string } =>
-        typeof item === 'object' && item !== null && typeof item.name === 'string',
-    );
-    return prompts.length === value.length ? prompts : undefined;
-  } catch {
-    return undefined;
   }
 }

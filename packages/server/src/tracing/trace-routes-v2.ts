@@ -1,3 +1,4 @@
+import { type LinkedPrompt, linkedPromptsTag, mergeLinkedPrompts } from '@cairn/spec';
 import type { FastifyInstance } from 'fastify';
 import { invalidParameter } from '../errors.js';
 import { mlflowRoute } from '../http/mlflow-route.js';
@@ -68,6 +69,21 @@ export function registerTraceRoutesV2(
     };
   });
 
+  // MLflow clients link the prompt versions a trace used; kept as the trace's
+  // `mlflow.linkedPrompts` tag (added to, not replaced), which `prompt = "name/version"` searches.
+  mlflowRoute(app, 'POST', '/traces/link-prompts', async (input) => {
+    const fields = new RequestFields(input);
+    const traceId = fields.requiredString('trace_id');
+    const links = promptVersionList(input.prompt_versions);
+    const trace = await service.getTrace(traceId);
+    await service.store.setTag(
+      traceId,
+      linkedPromptsTag,
+      mergeLinkedPrompts(trace.tags[linkedPromptsTag], links),
+    );
+    return {};
+  });
+
   for (const version of ['2.0', '3.0'] as const) {
     const idOf = (params: unknown) => {
       const record = params as { request_id?: string; trace_id?: string };
@@ -126,4 +142,25 @@ export function registerTraceRoutesV2(
       version,
     );
   }
+}
+
+/** `prompt_versions`: a non-empty list of `{name, version}`. */
+function promptVersionList(value: unknown): LinkedPrompt[] {
+  if (value === undefined) throw missingParameter('prompt_versions');
+  if (!Array.isArray(value) || value.length === 0)
+    throw invalidParameter("'prompt_versions' must be a non-empty list of {name, version}.");
+  return value.map((entry: unknown, index) => {
+    const { name, version } = (entry ?? {}) as { name?: unknown; version?: unknown };
+    const versionText = typeof version === 'number' ? String(version) : version;
+    if (
+      typeof name !== 'string' ||
+      name === '' ||
+      typeof versionText !== 'string' ||
+      !/^\d+$/.test(versionText)
+    )
+      throw invalidParameter(
+        `prompt_versions[${index}] must have a non-empty 'name' and a numeric 'version'.`,
+      );
+    return { name, version: versionText };
+  });
 }

@@ -104,6 +104,57 @@ describe.each(testBackends())('trace RPCs on $name', (backend) => {
     expect((await v3('GET', `/traces/${traceId}/assessments/${assessmentId}`)).status).toBe(404);
   });
 
+  it('links prompt versions to a trace, adding to earlier links, and finds it by either', async () => {
+    const traceId = 'tr-11112222333344445555666677778888';
+    const logged = await v3('POST', '/traces', {
+      trace: {
+        trace_info: {
+          trace_id: traceId,
+          trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '0' } },
+          request_time: '2026-01-01T00:00:00.000Z',
+          execution_duration: '1s',
+          state: 'OK',
+        },
+      },
+    });
+    expect(logged.status).toBe(200);
+    const link = (prompt_versions: unknown) =>
+      v2('POST', '/traces/link-prompts', { trace_id: traceId, prompt_versions });
+    expect(await link([{ name: 'qa', version: '3' }])).toEqual({ status: 200, body: {} });
+    expect(
+      (
+        await link([
+          { name: 'summary', version: 1 },
+          { name: 'qa', version: '3' },
+        ])
+      ).status,
+    ).toBe(200);
+    const info = await v3('GET', `/traces/${traceId}`);
+    expect(JSON.parse(info.body.trace.trace_info.tags['mlflow.linkedPrompts'])).toEqual([
+      { name: 'qa', version: '3' },
+      { name: 'summary', version: '1' },
+    ]);
+    for (const prompt of ['qa/3', 'summary/1']) {
+      const found = await v2(
+        'GET',
+        `/traces?experiment_ids=0&filter=${encodeURIComponent(`prompt = "${prompt}"`)}`,
+      );
+      expect(found.body.traces.map((trace: { request_id: string }) => trace.request_id)).toContain(
+        traceId,
+      );
+    }
+    expect(await link([{ name: 'qa' }])).toMatchObject({
+      status: 400,
+      body: { error_code: 'INVALID_PARAMETER_VALUE' },
+    });
+    expect(
+      await v2('POST', '/traces/link-prompts', {
+        trace_id: 'tr-00000000000000000000000000000000',
+        prompt_versions: [{ name: 'qa', version: '3' }],
+      }),
+    ).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+  });
+
   it('replays an MLflow 2 client: start, upload traces.json through the proxy, end, read spans', async () => {
     const started = await v2('POST', '/traces', {
       experiment_id: '0',
