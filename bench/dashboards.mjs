@@ -77,6 +77,9 @@ async function sqliteWriter(uri) {
     'cost',
     'span_count',
     'root_span_id',
+    'user_id',
+    'session_id',
+    'route',
   ]);
   const span = insert('spans', [
     'trace_id',
@@ -157,6 +160,9 @@ async function sqliteWriter(uri) {
         t.cost,
         t.span_count,
         t.root_span_id,
+        t.user_id,
+        t.session_id,
+        t.route,
       );
       for (const s of row.spans) {
         const total = s.input_tokens === null ? null : s.input_tokens + s.output_tokens;
@@ -260,6 +266,9 @@ async function postgresWriter(uri) {
           ['cost', 'float8'],
           ['span_count', 'int8'],
           ['root_span_id', 'text'],
+          ['user_id', 'text'],
+          ['session_id', 'text'],
+          ['route', 'text'],
         ],
         rows.map(({ trace: t }) => [
           t.request_id,
@@ -276,6 +285,9 @@ async function postgresWriter(uri) {
           t.cost,
           t.span_count,
           t.root_span_id,
+          t.user_id,
+          t.session_id,
+          t.route,
         ]),
       );
       await insertMany(

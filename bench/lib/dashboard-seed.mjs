@@ -1,5 +1,6 @@
 // Seeds a dashboard data set straight into a migrated Cairn database (SQLite file or PostgreSQL):
-// traces with 10 spans each, their metadata, tags, per-model usage, assessments, runs and metrics.
+// traces with 10 spans each, their metadata (user, session and route also in trace_info's columns),
+// tags, per-model usage, assessments, runs and metrics.
 // Deterministic: row i is a function of i, so both backends hold the same numbers.
 
 const models = [
@@ -111,10 +112,13 @@ export function traceRows(i, { startMs, spacingMs }) {
     input += inTokens;
     output += outTokens;
   }
+  const user = `user-${i % 1000}`;
+  const session = `session-${Math.floor(i / 10) % 10000}`;
+  const route = routes[i % 3];
   const metadata = [
-    ['mlflow.trace.user', `user-${i % 1000}`],
-    ['mlflow.trace.session', `session-${Math.floor(i / 10) % 10000}`],
-    ['cairn.gateway.route', routes[i % 3]],
+    ['mlflow.trace.user', user],
+    ['mlflow.trace.session', session],
+    ['cairn.gateway.route', route],
   ];
   const assessments = [];
   if (i % 5 === 0)
@@ -137,6 +141,10 @@ export function traceRows(i, { startMs, spacingMs }) {
       cost,
       span_count: 10,
       root_span_id: hex(i * 16, 16),
+      // trace_info's copies of the three metadata entries (migration 012).
+      user_id: user,
+      session_id: session,
+      route,
     },
     spans,
     metadata,

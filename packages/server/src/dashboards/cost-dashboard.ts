@@ -155,12 +155,14 @@ async function fewKeyGroups(
     .filter((row) => row.key !== null)
     .reduce((sum, row) => sum + Number(row.traces), 0);
   const allTraces = seriesRows.reduce((sum, row) => sum + Number(row.traces), 0);
-  const from = namedTraces * 4 <= allTraces && source.namedFrom ? source.namedFrom : source.from;
+  const viaNamed = namedTraces * 4 <= allTraces && source.namedFrom && source.namedKey;
+  const from = viaNamed ? source.namedFrom : source.from;
+  const key = viaNamed ? source.namedKey : source.key;
   const groupSeriesRows: GroupSeriesRow[] = [];
   if (named.length > 0) {
     const rows = await sql<GroupSeriesRow>`
-      select ${source.key} as key, ${bucket} as bucket, sum(${value}) as cost from ${from}
-      where ${scope} and ${source.key} in (${sql.join(named)}) group by 1, 2`.execute(db);
+      select ${key} as key, ${bucket} as bucket, sum(${value}) as cost from ${from}
+      where ${scope} and ${key} in (${sql.join(named)}) group by 1, 2`.execute(db);
     groupSeriesRows.push(...rows.rows);
   }
   if (top.some((row) => row.key === null)) {

@@ -345,6 +345,7 @@ describe.each(testBackends())('cost group series over many keys on $name', (back
           execution_time_ms: 10,
           status: 'OK',
           cost: index,
+          user_id: `u${index}`,
         })
         .execute();
       await test.storage.db

@@ -1,4 +1,3 @@
-import { gatewayRouteMetadataKey } from '@cairn/spec';
 import { type RawBuilder, sql } from 'kysely';
 import type { StorageDialect } from '../storage/index.js';
 import type { GroupBy } from './dashboard-request.js';
@@ -21,6 +20,8 @@ export interface GroupSource {
    * (key, value) index.
    */
   namedFrom?: RawBuilder<unknown>;
+  /** The key as read through `namedFrom`: the indexed metadata value that drives it. */
+  namedKey?: RawBuilder<string | null>;
 }
 
 /** The group source for `groupBy`. */
@@ -46,25 +47,24 @@ export function groupSource(groupBy: GroupBy, dialect: StorageDialect): GroupSou
     case 'tag':
       return keyed(sql`trace_tags g`, groupBy.key);
     default: {
-      const key = metadataKeys[groupBy.kind];
-      const source = keyed(
-        dialect === 'sqlite'
-          ? sql`trace_request_metadata g indexed by trace_request_metadata_covering_idx`
-          : sql`trace_request_metadata g`,
-        key,
-      );
+      // The trace's own copy of the metadata value (migration 012): no join per trace.
+      const column = sql<string | null>`${sql.ref(`t.${columns[groupBy.kind]}`)}`;
+      const source: GroupSource = { from: sql`trace_info t`, key: column, valueAlias: 't' };
       if (groupBy.kind === 'route') return source;
+      const key = metadataKeys[groupBy.kind];
       const join = dialect === 'sqlite' ? sql`cross join` : sql`join`;
       return {
         ...source,
         namedFrom: sql`trace_request_metadata g ${join} trace_info t
           on t.request_id = g.request_id and g.key = ${key}`,
+        namedKey: sql`g.value`,
       };
     }
   }
 }
 
-const metadataKeys = { user: userKey, session: sessionKey, route: gatewayRouteMetadataKey };
+const metadataKeys = { user: userKey, session: sessionKey };
+const columns = { user: 'user_id', session: 'session_id', route: 'route' } as const;
 
 function keyed(table: RawBuilder<unknown>, key: string): GroupSource {
   return {

@@ -4,13 +4,7 @@ import type { Storage } from '../storage/index.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { groupSource } from './group-by.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
-import {
-  hasTraceFilters,
-  sessionKey,
-  spanScopeSql,
-  traceScopeSql,
-  userKey,
-} from './trace-scope.js';
+import { hasTraceFilters, spanScopeSql, traceScopeSql } from './trace-scope.js';
 
 const maxQueries = 20;
 /** Must match migration 011's indexed expression word for word. */
@@ -31,11 +25,10 @@ export async function usageDashboard(
 ): Promise<UsageDashboard> {
   const { db, dialect } = storage;
   const scope = traceScopeSql(request);
-  // One join of each trace to its user and session. Each bucket hands over its distinct users
-  // and sessions as JSON arrays; the overall distinct counts are their union, taken here,
-  // instead of a second pass of SQL distinct counting over every joined row.
-  const covering =
-    dialect === 'sqlite' ? sql`indexed by trace_request_metadata_covering_idx` : sql``;
+  // Each trace's user and session are its own columns (migration 012), read with the time from
+  // one index. Each bucket hands over its distinct users and sessions as JSON arrays; the overall
+  // distinct counts are their union, taken here, instead of a second pass of SQL distinct
+  // counting over every row.
   const distinctValues = (column: RawBuilder<unknown>) =>
     dialect === 'sqlite'
       ? sql`json_group_array(distinct ${column})`
@@ -47,13 +40,9 @@ export async function usageDashboard(
     sessions: unknown;
   }>`
     select ${bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket)} as bucket,
-      count(*) as requests, ${distinctValues(sql`mu.value`)} as users,
-      ${distinctValues(sql`ms.value`)} as sessions
+      count(*) as requests, ${distinctValues(sql`t.user_id`)} as users,
+      ${distinctValues(sql`t.session_id`)} as sessions
     from trace_info t
-      left join trace_request_metadata mu ${covering}
-        on mu.request_id = t.request_id and mu.key = ${userKey}
-      left join trace_request_metadata ms ${covering}
-        on ms.request_id = t.request_id and ms.key = ${sessionKey}
     where ${scope} group by 1`.execute(db);
   const allUsers = new Set<string>();
   const allSessions = new Set<string>();

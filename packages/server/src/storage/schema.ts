@@ -116,6 +116,10 @@ export interface TraceInfoTable {
   span_count: Generated<number>;
   root_span_id: string | null;
   spans_imported: Generated<number>;
+  /** Copies of the `mlflow.trace.user`, `mlflow.trace.session` and gateway route metadata. */
+  user_id: Generated<string | null>;
+  session_id: Generated<string | null>;
+  route: Generated<string | null>;
 }
 
 /** One OpenTelemetry span; times in nanoseconds (int8, written as decimal text), JSON in text columns. */

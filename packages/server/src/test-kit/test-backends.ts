@@ -8,8 +8,11 @@ import { openStorage, type Storage } from '../storage/index.js';
 /** A metadata backend the conformance suites run against. */
 export interface TestBackend {
   name: 'sqlite' | 'postgres';
-  /** Opens a fresh, migrated, empty database; `close()` removes it. */
-  open(): Promise<Storage>;
+  /**
+   * Opens a fresh, empty database, migrated unless `migrate` is false (for migration tests);
+   * `close()` removes it.
+   */
+  open(options?: { migrate?: boolean }): Promise<Storage>;
 }
 
 /**
@@ -19,22 +22,26 @@ export interface TestBackend {
 export function testBackends(): TestBackend[] {
   const backends: TestBackend[] = [{ name: 'sqlite', open: openTempSqlite }];
   const postgresUrl = process.env.CAIRN_TEST_POSTGRES_URL;
-  if (postgresUrl) backends.push({ name: 'postgres', open: () => openTempPostgres(postgresUrl) });
+  if (postgresUrl)
+    backends.push({ name: 'postgres', open: (options) => openTempPostgres(postgresUrl, options) });
   return backends;
 }
 
-async function openTempSqlite(): Promise<Storage> {
+async function openTempSqlite(options?: { migrate?: boolean }): Promise<Storage> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
-  const storage = await openStorage(`sqlite:///${join(dir, 'cairn.db')}`);
+  const storage = await openStorage(`sqlite:///${join(dir, 'cairn.db')}`, options);
   return withCleanup(storage, async () => rmSync(dir, { recursive: true, force: true }));
 }
 
-async function openTempPostgres(adminUrl: string): Promise<Storage> {
+async function openTempPostgres(
+  adminUrl: string,
+  options?: { migrate?: boolean },
+): Promise<Storage> {
   const name = `cairn_test_${randomBytes(6).toString('hex')}`;
   await runAdmin(adminUrl, `create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const storage = await openStorage(url.toString());
+  const storage = await openStorage(url.toString(), options);
   return withCleanup(storage, async () => {
     // pg's pool.end() returns before its clients' backends have exited; dropping WITH (FORCE)
     // while one is still alive kills it and surfaces an unhandled FATAL in the closed pool.

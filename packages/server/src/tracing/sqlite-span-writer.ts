@@ -10,6 +10,7 @@ import {
 import type { SpanRecord } from './span-record.js';
 import type { EncodedBatch, SpanWriter } from './span-writer.js';
 import { traceRowColumns, traceRows, traceRowUpsert } from './trace-row.js';
+import { isScopeKey, scopeColumnsSetParams, scopeColumnsSetText } from './trace-scope-columns.js';
 
 const spanColumns = `trace_id, span_id, parent_span_id, otel_trace_id, name, span_type, kind,
   start_time_ns, end_time_ns, status, status_message, model, input_tokens, output_tokens,
@@ -96,6 +97,9 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
     metadata: sqlite.prepare(
       `insert into trace_request_metadata (request_id, key, value) values (?, ?, ?)
        on conflict (request_id, key) do nothing`,
+    ),
+    syncScopeColumns: sqlite.prepare(
+      `update trace_info set ${scopeColumnsSetText} where request_id = ?`,
     ),
     tags: sqlite.prepare(
       `insert into trace_tags (request_id, key, value) values (?, ?, ?)
@@ -188,7 +192,12 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
         delta.spanCount,
       );
     }
-    for (const row of metadataRows(batch)) s.metadata.run(row);
+    const scoped = new Set<string>();
+    for (const row of metadataRows(batch)) {
+      s.metadata.run(row);
+      if (isScopeKey(row[1])) scoped.add(row[0]);
+    }
+    for (const requestId of scoped) s.syncScopeColumns.run(...scopeColumnsSetParams, requestId);
     for (const row of tagRows(batch)) s.tags.run(row);
   }
 }

@@ -6,6 +6,7 @@ import { planBatch } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
 import { createSpanWriter, type SpanWriter } from './span-writer.js';
 import type { TraceRecord } from './trace-record.js';
+import { isScopeKey, scopeColumnsSetSql } from './trace-scope-columns.js';
 import { TraceStatistics } from './trace-statistics.js';
 
 /** Trace fields a client sets when it starts (or, in MLflow 3, logs) a trace. */
@@ -92,6 +93,7 @@ export class TraceStore {
         )
         .execute();
       await upsertPairs(trx, 'trace_request_metadata', requestId, trace.metadata);
+      await syncScopeColumns(trx, requestId, trace.metadata);
       await upsertPairs(trx, 'trace_tags', requestId, trace.tags);
     });
     return requestId;
@@ -118,6 +120,7 @@ export class TraceStore {
         .where('request_id', '=', requestId)
         .execute();
       await upsertPairs(trx, 'trace_request_metadata', requestId, end.metadata);
+      await syncScopeColumns(trx, requestId, end.metadata);
       await upsertPairs(trx, 'trace_tags', requestId, end.tags);
     });
   }
@@ -228,6 +231,7 @@ export class TraceStore {
           .onConflict((conflict) => conflict.columns(['request_id', 'key']).doNothing())
           .execute();
       }
+      await syncScopeColumns(trx, requestId, entries);
     });
   }
 
@@ -279,6 +283,17 @@ export async function deleteTraceRows(
     await trx.deleteFrom('trace_request_metadata').where('request_id', 'in', chunk).execute();
     await trx.deleteFrom('trace_info').where('request_id', 'in', chunk).execute();
   }
+}
+
+/** Re-reads `trace_info`'s metadata copies when `entries` touched one of their keys. */
+async function syncScopeColumns(
+  trx: Transaction<DatabaseSchema>,
+  requestId: string,
+  entries: Record<string, string>,
+): Promise<void> {
+  if (!Object.keys(entries).some(isScopeKey)) return;
+  await sql`update trace_info set ${scopeColumnsSetSql()}
+    where request_id = ${requestId}`.execute(trx);
 }
 
 async function upsertPairs(

@@ -262,6 +262,10 @@ export async function seedDashboardFixture(storage: Storage): Promise<void> {
         output_tokens: sum(2),
         total_tokens: sum(1) + sum(2),
         root_span_id: `root-${entry.id}`,
+        // Direct inserts fill migration 012's copies of the metadata below, as ingest does.
+        user_id: entry.user ?? null,
+        session_id: entry.session ?? null,
+        route: entry.route ?? null,
       })
       .execute();
     const events =

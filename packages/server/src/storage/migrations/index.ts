@@ -10,6 +10,7 @@ import { tracingIngestMigration } from './008-tracing-ingest.js';
 import { modelCardQueueMigration } from './009-model-card-queue.js';
 import { dashboardScopeMigration } from './010-dashboard-scope.js';
 import { dashboardQueriesMigration } from './011-dashboard-queries.js';
+import { traceScopeColumnsMigration } from './012-trace-scope-columns.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '009-model-card-queue': modelCardQueueMigration(dialect),
     '010-dashboard-scope': dashboardScopeMigration(dialect),
     '011-dashboard-queries': dashboardQueriesMigration(dialect),
+    '012-trace-scope-columns': traceScopeColumnsMigration(dialect),
   };
 }
