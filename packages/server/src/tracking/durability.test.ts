@@ -1,44 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../storage/index.js';
-
-// The real server, as users start it; `npm ci` builds it (prepare runs `tsc -b`).
-const repositoryRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
-const cairnBin = join(repositoryRoot, 'packages/cli/bin/cairn.js');
-const cliBuild = join(repositoryRoot, 'packages/cli/dist/index.js');
-
-async function startServer(databasePath: string, artifactsDir: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      cairnBin,
-      'server',
-      '--port',
-      '0',
-      '--backend-store-uri',
-      `sqlite:///${databasePath}`,
-      '--artifacts-destination',
-      artifactsDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const address = await new Promise<string>((resolveAddress, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolveAddress(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
-  return { child, address };
-}
+import { requireBuiltCli, startBuiltServer } from '../test-kit/built-server.js';
 
 async function post(address: string, path: string, body: unknown): Promise<Response> {
   return fetch(`${address}/api/2.0/mlflow/${path}`, {
@@ -52,8 +18,7 @@ describe('durability of acknowledged writes', () => {
   let dir: string;
   let child: ChildProcess | undefined;
   beforeAll(() => {
-    if (!existsSync(cliBuild))
-      throw new Error('Build first (npx tsc -b): this test runs the built server.');
+    requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'cairn-durability-'));
   });
   afterAll(() => {
@@ -63,7 +28,7 @@ describe('durability of acknowledged writes', () => {
 
   it('keeps every write answered 200 after the server is killed with SIGKILL mid-ingestion', async () => {
     const databasePath = join(dir, 'cairn.db');
-    const server = await startServer(databasePath, join(dir, 'artifacts'));
+    const server = await startBuiltServer(databasePath, join(dir, 'artifacts'));
     child = server.child;
     const created = await post(server.address, 'runs/create', { experiment_id: '0' });
     const runId = ((await created.json()) as { run: { info: { run_id: string } } }).run.info.run_id;
