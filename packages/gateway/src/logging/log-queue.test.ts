@@ -70,64 +70,59 @@ describe('LogQueue', () => {
   });
 });
 
+/** A tracking-server stand-in that records each POST's path and JSON body. */
+async function startLogReceiver() {
+  const received: { path: string | undefined; body: unknown }[] = [];
+  const server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk) => {
+      raw += chunk;
+    });
+    request.on('end', () => {
+      received.push({ path: request.url, body: JSON.parse(raw) });
+      response.writeHead(request.url === '/api/2.0/cairn/gateway/logs' ? 200 : 404).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    received,
+    close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
 describe('HttpLogSink', () => {
   it.each([
     ['global fetch', undefined],
     ['the node:http fetch', createNodeHttpFetch()],
   ])('POSTs batches to /api/2.0/cairn/gateway/logs with %s', async (_name, fetch) => {
-    const bodies: unknown[] = [];
-    const server = createServer((request, response) => {
-      let raw = '';
-      request.on('data', (chunk) => {
-        raw += chunk;
-      });
-      request.on('end', () => {
-        bodies.push({ path: request.url, body: JSON.parse(raw) });
-        response.writeHead(request.url === '/api/2.0/cairn/gateway/logs' ? 200 : 404).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const sink = new HttpLogSink(
-      `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-      fetch ? { fetch } : {},
-    );
+    const receiver = await startLogReceiver();
+    const sink = new HttpLogSink(receiver.url, fetch ? { fetch } : {});
     await sink.write({ records: [record(1)] });
     await sink.write({ records: [record(2)] });
-    expect(bodies).toEqual([
+    expect(receiver.received).toEqual([
       { path: '/api/2.0/cairn/gateway/logs', body: { records: [record(1)] } },
       { path: '/api/2.0/cairn/gateway/logs', body: { records: [record(2)] } },
     ]);
-    server.closeAllConnections();
-    server.close();
+    receiver.close();
   });
 
   it('receives records from a LogQueue encoded as they were queued, in order, with drops', async () => {
-    const batches: unknown[] = [];
-    const server = createServer((request, response) => {
-      let raw = '';
-      request.on('data', (chunk) => {
-        raw += chunk;
-      });
-      request.on('end', () => {
-        batches.push(JSON.parse(raw));
-        response.writeHead(200).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const sink = new HttpLogSink(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
-      fetch: createNodeHttpFetch(),
-    });
+    const receiver = await startLogReceiver();
+    const sink = new HttpLogSink(receiver.url, { fetch: createNodeHttpFetch() });
     const queue = new LogQueue(sink, { maxQueued: 2, batchSize: 10, flushMs: 60_000 });
     for (const id of [1, 2, 3]) queue.push(record(id));
     await queue.flush();
     queue.push(record(4));
     await queue.close();
     // The third record found the queue full: the next batch written reports the drop.
-    expect(batches).toEqual([
+    expect(receiver.received.map((received) => received.body)).toEqual([
       { records: [record(1), record(2)], dropped: 1 },
       { records: [record(4)] },
     ]);
-    server.closeAllConnections();
-    server.close();
+    receiver.close();
   });
 });

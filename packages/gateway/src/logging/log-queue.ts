@@ -1,5 +1,10 @@
-import type { GatewayLogRecord } from '@cairn/spec';
-import { type GatewayLogSink, isEncodingLogSink } from './log-sink.js';
+import type { GatewayLogBatch, GatewayLogRecord } from '@cairn/spec';
+import {
+  type EncodedLogBatch,
+  type EncodingLogSink,
+  type GatewayLogSink,
+  isEncodingLogSink,
+} from './log-sink.js';
 
 /** Queue bounds and flush cadence. */
 export interface LogQueueOptions {
@@ -28,10 +33,15 @@ export class LogQueue {
   private writing: Promise<void> | undefined;
   private closed = false;
 
+  /** The sink when it takes records encoded as they are queued. */
+  private readonly encoding: EncodingLogSink | undefined;
+
   constructor(
     private readonly sink: GatewayLogSink,
     private readonly options: LogQueueOptions,
-  ) {}
+  ) {
+    this.encoding = isEncodingLogSink(sink) ? sink : undefined;
+  }
 
   /** Enqueues a record; never throws, never blocks. */
   push(record: GatewayLogRecord): void {
@@ -40,8 +50,7 @@ export class LogQueue {
       this.unreported++;
       return;
     }
-    const sink = this.sink;
-    this.queue.push(isEncodingLogSink(sink) ? sink.encode(record) : record);
+    this.queue.push(this.encoding ? this.encoding.encode(record) : record);
     if (this.queue.length >= this.options.batchSize && !this.writing) {
       // Out of the caller's tick, so push stays cheap.
       setImmediate(() => void this.flushOnce());
@@ -66,11 +75,10 @@ export class LogQueue {
     const dropped = this.unreported;
     this.unreported = 0;
     const batch = dropped > 0 ? { records, dropped } : { records };
-    const sink = this.sink;
     this.writing = (
-      isEncodingLogSink(sink)
-        ? sink.writeEncoded(batch as { records: string[]; dropped?: number })
-        : sink.write(batch as { records: GatewayLogRecord[]; dropped?: number })
+      this.encoding
+        ? this.encoding.writeEncoded(batch as EncodedLogBatch)
+        : this.sink.write(batch as GatewayLogBatch)
     )
       .catch(() => {
         // The failed batch carried the earlier drop count too; report it again next time.

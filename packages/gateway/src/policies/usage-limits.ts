@@ -147,14 +147,13 @@ export class UsagePlan {
     costUsd: number,
     alerts?: BudgetAlertSink,
   ): Promise<void> | undefined {
-    const addNow = state.addNow?.bind(state);
-    if (!addNow) return this.settleRemote(state, tokens, costUsd, alerts);
+    if (!state.addNow) return this.settleRemote(state, tokens, costUsd, alerts);
     if (tokens > 0)
-      for (const counter of this.tokenCounters) addNow(counter.key, tokens, counter.ttlMs);
+      for (const counter of this.tokenCounters) state.addNow(counter.key, tokens, counter.ttlMs);
     if (costUsd <= 0) return undefined;
     const totals = new Map<string, number>();
     for (const budget of this.budgets) {
-      const spent = totals.get(budget.key) ?? addNow(budget.key, costUsd, budget.ttlMs);
+      const spent = totals.get(budget.key) ?? state.addNow(budget.key, costUsd, budget.ttlMs);
       totals.set(budget.key, spent);
       this.alertIfCrossed(budget, spent, costUsd, alerts);
     }
