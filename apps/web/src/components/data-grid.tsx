@@ -137,6 +137,19 @@ export function DataGrid<Row>({
   );
 }
 
+interface GridRowProps<Row> {
+  row: TableRow<Row>;
+  index: number;
+  start: number;
+  width: number;
+  selected: boolean;
+  focused: boolean;
+  onFocus: (index: number) => void;
+  onOpen?: (row: Row) => void;
+  /** Not read: a new column set must re-render memoised rows. */
+  columns: unknown;
+}
+
 /**
  * One row; memoised so scrolling only renders rows that come into view (a row's cells depend on
  * its data, selection and focus, which do not change while scrolling).
@@ -150,18 +163,7 @@ const GridRow = memo(function GridRow<Row>({
   focused,
   onFocus,
   onOpen,
-}: {
-  row: TableRow<Row>;
-  index: number;
-  start: number;
-  width: number;
-  selected: boolean;
-  focused: boolean;
-  onFocus: (index: number) => void;
-  onOpen?: (row: Row) => void;
-  /** Not read: a new column set must re-render memoised rows. */
-  columns: unknown;
-}) {
+}: GridRowProps<Row>) {
   const classes = ['grid-row'];
   if (selected) classes.push('selected');
   if (focused) classes.push('focused');
@@ -188,14 +190,4 @@ const GridRow = memo(function GridRow<Row>({
       ))}
     </div>
   );
-}) as <Row>(props: {
-  row: TableRow<Row>;
-  index: number;
-  start: number;
-  width: number;
-  selected: boolean;
-  focused: boolean;
-  onFocus: (index: number) => void;
-  onOpen?: (row: Row) => void;
-  columns: unknown;
-}) => ReactNode;
+}) as <Row>(props: GridRowProps<Row>) => ReactNode;
