@@ -1,3 +1,4 @@
+import { linkedPromptsTag } from '@cairn/spec';
 import { sql, type Transaction } from 'kysely';
 import type { DatabaseSchema, Storage } from '../storage/index.js';
 import { float8Array, int4Array, int8Array, textArray } from './postgres-arrays.js';
@@ -6,6 +7,7 @@ import {
   type SpanBatch,
   type StoredUsage,
   tagRows,
+  tracesLinkingPrompts,
   usageDeltas,
 } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
@@ -121,7 +123,7 @@ async function writeBatch(
   const traces = traceRows(batch, experimentId, deltas.traces);
   const models = deltas.models;
   const metadata = metadataRows(batch);
-  const tags = tagRows(batch);
+  const tags = tagRows(batch, await storedLinkedPrompts(trx, tracesLinkingPrompts(batch)));
   await sql`with traces as (
           insert into trace_info (${sql.raw(traceRowColumns)})
           select * from unnest(${text(traces, (t) => t.requestId)}::text[],
@@ -182,6 +184,22 @@ async function writeBatch(
             ${text(named, (seed) => seed.traceName)}::text[]) as u(request_id, name)
           where t.request_id = u.request_id`.execute(trx);
   }
+}
+
+/**
+ * The stored `mlflow.linkedPrompts` tags of traces the batch links prompts to (none read when
+ * it links none). Read under the batch's per-trace advisory locks, so no other batch merges
+ * into them before this one writes.
+ */
+async function storedLinkedPrompts(
+  trx: Transaction<DatabaseSchema>,
+  requestIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (requestIds.length === 0) return new Map();
+  const stored = await sql<{ request_id: string; value: string }>`select request_id, value
+    from trace_tags where key = ${linkedPromptsTag}
+      and request_id = any(${textArray(requestIds)}::text[])`.execute(trx);
+  return new Map(stored.rows.map((row) => [row.request_id, row.value]));
 }
 
 /** Replaces a stored span with its re-sent version; returns what it had stored. */

@@ -1,4 +1,10 @@
-import { costOf, type PriceCatalogue } from '@cairn/spec';
+import {
+  costOf,
+  linkedPromptsTag,
+  mergeLinkedPrompts,
+  type PriceCatalogue,
+  parseLinkedPrompts,
+} from '@cairn/spec';
 
 /** MLflow's span types; other strings are kept as given (MLflow allows custom types). */
 export const spanTypes = [
@@ -36,7 +42,10 @@ export interface SpanSemantics {
   requestId: string | null;
   session: string | null;
   user: string | null;
-  /** Trace tags the span carries (`cairn.trace.tags`, a JSON object), e.g. `mlflow.traceName`. */
+  /**
+   * Trace tags the span carries (`cairn.trace.tags`, a JSON object), e.g. `mlflow.traceName`;
+   * MLflow's `mlflow.linkedPrompts` span attribute joins them as that tag.
+   */
   traceTags: Record<string, string> | null;
   /** Trace metadata the span carries (`cairn.trace.metadata`), e.g. `mlflow.sourceRun`. */
   traceMetadata: Record<string, string> | null;
@@ -142,9 +151,22 @@ export function spanSemantics(
       stringOf(attributes['session.id']) ??
       stringOf(attributes['gen_ai.conversation.id']),
     user: stringOf(attributes['mlflow.trace.user']) ?? stringOf(attributes['user.id']),
-    traceTags: stringMapOf(attributes[traceTagsAttribute]),
+    traceTags: traceTagsOf(attributes),
     traceMetadata: stringMapOf(attributes[traceMetadataAttribute]),
   };
+}
+
+/**
+ * The span's trace tags. A valid `mlflow.linkedPrompts` attribute (JSON text, or already decoded)
+ * is added to the tags' own value of that key; the batch planner merges it into the stored tag.
+ */
+function traceTagsOf(attributes: Record<string, unknown>): Record<string, string> | null {
+  const tags = stringMapOf(attributes[traceTagsAttribute]);
+  const linked = attributes[linkedPromptsTag];
+  if (linked === undefined || linked === null) return tags;
+  const prompts = parseLinkedPrompts(typeof linked === 'string' ? linked : JSON.stringify(linked));
+  if (!prompts) return tags;
+  return { ...tags, [linkedPromptsTag]: mergeLinkedPrompts(tags?.[linkedPromptsTag], prompts) };
 }
 
 /**

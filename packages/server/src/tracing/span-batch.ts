@@ -1,3 +1,9 @@
+import {
+  type LinkedPrompt,
+  linkedPromptsTag,
+  mergeLinkedPrompts,
+  parseLinkedPrompts,
+} from '@cairn/spec';
 import type { SpanRecord } from './span-record.js';
 
 /** What one batch of spans does to one trace. */
@@ -8,8 +14,13 @@ export interface TraceSeed {
   root: SpanRecord | null;
   session: string | null;
   user: string | null;
-  /** Trace tags carried by the batch's spans (later spans win), or null. */
+  /** Trace tags carried by the batch's spans (later spans win), or null; linked prompts apart. */
   tags: Record<string, string> | null;
+  /**
+   * Prompt versions the batch's spans link (`mlflow.linkedPrompts`, as span attribute or trace
+   * tag), in arrival order, or null. They are merged into the stored tag, never replace it.
+   */
+  linkedPrompts: LinkedPrompt[] | null;
   /** Trace metadata carried by the batch's spans (the first value of a key wins), or null. */
   metadata: Record<string, string> | null;
   /** The trace's display name from the `mlflow.traceName` tag, or null. */
@@ -63,6 +74,7 @@ export function planBatch(records: readonly SpanRecord[]): SpanBatch {
         session: null,
         user: null,
         tags: null,
+        linkedPrompts: null,
         metadata: null,
         traceName: null,
       };
@@ -72,7 +84,7 @@ export function planBatch(records: readonly SpanRecord[]): SpanBatch {
     if (span.parentSpanId === null) seed.root = span;
     seed.session ??= span.session;
     seed.user ??= span.user;
-    if (span.traceTags) seed.tags = { ...seed.tags, ...span.traceTags };
+    if (span.traceTags) addTraceTags(seed, span.traceTags);
     if (span.traceMetadata) seed.metadata = { ...span.traceMetadata, ...seed.metadata };
   }
   for (const seed of traces.values()) seed.traceName = seed.tags?.[traceNameTag] ?? null;
@@ -80,6 +92,26 @@ export function planBatch(records: readonly SpanRecord[]): SpanBatch {
     traces: [...traces.values()].sort((a, b) => (a.requestId < b.requestId ? -1 : 1)),
     spans: [...unique.values()],
   };
+}
+
+function addTraceTags(seed: TraceSeed, tags: Record<string, string>): void {
+  seed.tags = { ...seed.tags, ...tags };
+  const linked = tags[linkedPromptsTag];
+  if (linked === undefined) return;
+  delete seed.tags[linkedPromptsTag];
+  // An invalid value is ignored for the tag (the span keeps its attribute as sent).
+  const prompts = parseLinkedPrompts(linked);
+  if (prompts) seed.linkedPrompts = [...(seed.linkedPrompts ?? []), ...prompts];
+}
+
+/**
+ * The traces whose `mlflow.linkedPrompts` tag the batch adds to: the writer reads their stored
+ * tag (inside its transaction, under its per-trace locks) and passes it to `tagRows`.
+ */
+export function tracesLinkingPrompts(batch: SpanBatch): string[] {
+  const ids: string[] = [];
+  for (const seed of batch.traces) if (seed.linkedPrompts) ids.push(seed.requestId);
+  return ids;
 }
 
 /** The (trace, key, value) rows of the batch's trace metadata, user and session included. */
@@ -98,12 +130,25 @@ export function metadataRows(batch: SpanBatch): [string, string, string][] {
   return rows;
 }
 
-/** The (trace, key, value) rows of the batch's trace tags. */
-export function tagRows(batch: SpanBatch): [string, string, string][] {
+/**
+ * The (trace, key, value) rows of the batch's trace tags. Linked prompts are merged into
+ * `storedLinkedPrompts` (each trace's stored `mlflow.linkedPrompts` value, read for the traces
+ * of `tracesLinkingPrompts`): stored entries first, each version once; no row when unchanged.
+ */
+export function tagRows(
+  batch: SpanBatch,
+  storedLinkedPrompts: ReadonlyMap<string, string>,
+): [string, string, string][] {
   const rows: [string, string, string][] = [];
   for (const seed of batch.traces) {
-    if (!seed.tags) continue;
-    for (const [key, value] of Object.entries(seed.tags)) rows.push([seed.requestId, key, value]);
+    if (seed.tags) {
+      for (const [key, value] of Object.entries(seed.tags)) rows.push([seed.requestId, key, value]);
+    }
+    if (seed.linkedPrompts) {
+      const stored = storedLinkedPrompts.get(seed.requestId);
+      const merged = mergeLinkedPrompts(stored, seed.linkedPrompts);
+      if (merged !== stored) rows.push([seed.requestId, linkedPromptsTag, merged]);
+    }
   }
   return rows;
 }

@@ -1,3 +1,4 @@
+import { linkedPromptsTag } from '@cairn/spec';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Storage } from '../storage/index.js';
 import {
@@ -5,6 +6,7 @@ import {
   type SpanBatch,
   type StoredUsage,
   tagRows,
+  tracesLinkingPrompts,
   usageDeltas,
 } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
@@ -101,6 +103,12 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
     syncScopeColumns: sqlite.prepare(
       `update trace_info set ${scopeColumnsSetText} where request_id = ?`,
     ),
+    storedLinkedPrompts: sqlite
+      .prepare(
+        `select request_id, value from trace_tags
+         where key = '${linkedPromptsTag}' and request_id in (select value from json_each(?))`,
+      )
+      .raw(),
     tags: sqlite.prepare(
       `insert into trace_tags (request_id, key, value) values (?, ?, ?)
        on conflict (request_id, key) do update set value = excluded.value`,
@@ -198,6 +206,13 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
       if (isScopeKey(row[1])) scoped.add(row[0]);
     }
     for (const requestId of scoped) s.syncScopeColumns.run(...scopeColumnsSetParams, requestId);
-    for (const row of tagRows(batch)) s.tags.run(row);
+    // Linked prompts merge into the stored tag; this transaction is the only writer, so exact.
+    const linking = tracesLinkingPrompts(batch);
+    const storedLinkedPrompts = new Map<string, string>(
+      linking.length === 0
+        ? []
+        : (s.storedLinkedPrompts.all(JSON.stringify(linking)) as [string, string][]),
+    );
+    for (const row of tagRows(batch, storedLinkedPrompts)) s.tags.run(row);
   }
 }
