@@ -158,6 +158,33 @@ describe.each(testBackends())('linked prompts over OTLP on $name', (backend) => 
     expect(prompts.map((prompt) => prompt.name).sort()).toEqual(names);
   });
 
+  it('keeps prompts linked through the link-prompts API and OTLP at the same time', async () => {
+    const traceId = hexId(16);
+    await send([span(traceId, { 'mlflow.linkedPrompts': linked(['first', '1']) })]);
+    const viaApi = ['api-a', 'api-b', 'api-c'].map(async (name) => {
+      const response = await test.app.inject({
+        method: 'POST',
+        url: '/api/2.0/mlflow/traces/link-prompts',
+        payload: { trace_id: `tr-${traceId}`, prompt_versions: [{ name, version: '2' }] },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    });
+    const viaOtlp = ['otlp-a', 'otlp-b', 'otlp-c'].map((name) =>
+      send([span(traceId, { 'mlflow.linkedPrompts': linked([name, '3']) })]),
+    );
+    await Promise.all([...viaApi, ...viaOtlp]);
+    const prompts = (await linkedPrompts(traceId)) as { name: string }[];
+    expect(prompts.map((prompt) => prompt.name).sort()).toEqual([
+      'api-a',
+      'api-b',
+      'api-c',
+      'first',
+      'otlp-a',
+      'otlp-b',
+      'otlp-c',
+    ]);
+  });
+
   it('leaves traces without linked prompts untagged', async () => {
     const traceId = hexId(16);
     await send([span(traceId, { 'cairn.trace.tags': JSON.stringify({ team: 'x' }) })]);

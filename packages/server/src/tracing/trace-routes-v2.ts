@@ -1,4 +1,4 @@
-import { type LinkedPrompt, linkedPromptsTag, mergeLinkedPrompts } from '@cairn/spec';
+import type { LinkedPrompt } from '@cairn/spec';
 import type { FastifyInstance } from 'fastify';
 import { invalidParameter } from '../errors.js';
 import { mlflowRoute } from '../http/mlflow-route.js';
@@ -75,12 +75,7 @@ export function registerTraceRoutesV2(
     const fields = new RequestFields(input);
     const traceId = fields.requiredString('trace_id');
     const links = promptVersionList(input.prompt_versions);
-    const trace = await service.getTrace(traceId);
-    await service.store.setTag(
-      traceId,
-      linkedPromptsTag,
-      mergeLinkedPrompts(trace.tags[linkedPromptsTag], links),
-    );
+    await service.store.linkPrompts(traceId, links);
     return {};
   });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type LinkedPrompt, linkedPromptsTag, mergeLinkedPrompts } from '@cairn/spec';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { invalidParameter, resourceDoesNotExist } from '../errors.js';
 import type { DatabaseSchema, Storage } from '../storage/index.js';
@@ -204,6 +205,29 @@ export class TraceStore {
     await this.storage.writes.run((trx) =>
       upsertPairs(trx, 'trace_tags', requestId, { [key]: value }),
     );
+  }
+
+  /**
+   * Adds prompt versions to the trace's `mlflow.linkedPrompts` tag. The stored list is read and
+   * rewritten in one write transaction (under the trace's advisory lock on PostgreSQL, the one
+   * span batches take), so links arriving at once over OTLP and this API are all kept.
+   */
+  async linkPrompts(requestId: string, links: readonly LinkedPrompt[]): Promise<void> {
+    await this.get(requestId);
+    await this.storage.writes.run(async (trx) => {
+      if (this.storage.dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${requestId}, 0))`.execute(trx);
+      }
+      const stored = await trx
+        .selectFrom('trace_tags')
+        .select('value')
+        .where('request_id', '=', requestId)
+        .where('key', '=', linkedPromptsTag)
+        .executeTakeFirst();
+      await upsertPairs(trx, 'trace_tags', requestId, {
+        [linkedPromptsTag]: mergeLinkedPrompts(stored?.value, links),
+      });
+    });
   }
 
   /** Deletes one tag; RESOURCE_DOES_NOT_EXIST when the trace has no such tag. */
