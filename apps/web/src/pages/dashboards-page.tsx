@@ -69,13 +69,13 @@ export default function DashboardsPage() {
     // Tagged with its board so a switch never renders one board's answer with another's view.
     return { board, answer };
   }, [board, range, ...filters]);
-  const text = (key: string, label: string) => (
+  const text = (key: string, label: string, width = 130) => (
     <input
       type="search"
       aria-label={label}
       placeholder={label}
       defaultValue={get(key)}
-      style={{ width: 130 }}
+      style={{ width }}
       onKeyDown={(event) => event.key === 'Enter' && set(key, event.currentTarget.value.trim())}
       onBlur={(event) => set(key, event.currentTarget.value.trim())}
     />
@@ -121,7 +121,7 @@ export default function DashboardsPage() {
         {text('route', 'Route')}
         {text('model', 'Model')}
         {text('user', 'User')}
-        {text('tag', 'Tag key=value')}
+        {text('tag', 'Tag key=value', 150)}
         {groupable.has(board) && (
           <select
             aria-label="Group by"

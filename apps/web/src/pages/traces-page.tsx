@@ -117,8 +117,8 @@ export default function TracesPage() {
         </select>
         {field('user', 'User')}
         {field('session', 'Session')}
-        {field('minLatency', 'Min latency ms', 120)}
-        {field('tag', 'Tag key=value')}
+        {field('minLatency', 'Min latency ms', 140)}
+        {field('tag', 'Tag key=value', 150)}
         {field('text', 'Search text', 180)}
       </div>
       <div className="toolbar">
