@@ -7,6 +7,7 @@ import { SpanDetails } from '../components/span-details';
 import { Async, Empty, ErrorState, Loading } from '../components/states';
 import { Waterfall } from '../components/waterfall';
 import { formatCost, formatDuration, formatNumber, formatTime } from '../lib/format';
+import { getExperiment } from '../lib/runs';
 import { visibleRows } from '../lib/span-tree';
 import { getTrace, sessionKey, spanPage, userKey } from '../lib/traces';
 import { useApi } from '../lib/use-api';
@@ -93,7 +94,15 @@ export default function TracePage() {
           </h1>
           <div className="row panel" style={{ gap: 28, marginBottom: 14 }}>
             <Stat label="started" value={formatTime(info.timestamp_ms)} />
-            <Stat label="latency" value={formatDuration(info.execution_time_ms)} />
+            <Stat
+              label="latency"
+              // MLflow keeps whole milliseconds; a sub-millisecond trace shows its spans' extent.
+              value={formatDuration(
+                info.execution_time_ms === 0 && bounds.total > 0
+                  ? bounds.total / 1e6
+                  : info.execution_time_ms,
+              )}
+            />
             <Stat label="spans" value={formatNumber(info.span_count)} />
             <Stat label="tokens" value={formatNumber(info.usage.total_tokens)} />
             <Stat label="cost" value={formatCost(info.cost)} />
@@ -180,9 +189,15 @@ function ExperimentLink({
   info: { trace_location?: { mlflow_experiment?: { experiment_id?: string } } };
 }) {
   const experimentId = info.trace_location?.mlflow_experiment?.experiment_id;
-  return experimentId ? (
-    <Link to={`/experiments/${experimentId}/traces`}>Traces</Link>
-  ) : (
-    <span>Traces</span>
+  // The experiment's name, once known; its traces are one click away either way.
+  const experiment = useApi(
+    async () => (experimentId ? getExperiment(experimentId) : undefined),
+    [experimentId],
+  );
+  if (!experimentId) return <span>Traces</span>;
+  return (
+    <Link to={`/experiments/${experimentId}/traces`}>
+      {experiment.data ? `${experiment.data.name} traces` : 'Traces'}
+    </Link>
   );
 }
