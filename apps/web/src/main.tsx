@@ -1,25 +1,43 @@
-import { lazy, StrictMode, Suspense } from 'react';
+import { StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, matchPath, Navigate, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/layout';
 import { Loading } from './components/states';
+import { type LazyPage, lazyPage, PageView } from './lib/lazy-page';
 import { ExperimentsPage } from './pages/experiments-page';
 import './styles.css';
 
 // Pages past the first load on demand, so the first page's JavaScript stays small.
-const RunsPage = lazy(() => import('./pages/runs-page'));
-const RunPage = lazy(() => import('./pages/run-page'));
-const ComparePage = lazy(() => import('./pages/compare-page'));
-const TracesPage = lazy(() => import('./pages/traces-page'));
-const TracePage = lazy(() => import('./pages/trace-page'));
-const SessionsPage = lazy(() => import('./pages/sessions-page'));
-const ModelsPage = lazy(() => import('./pages/models-page'));
-const ModelPage = lazy(() => import('./pages/model-page'));
-const PromptsPage = lazy(() => import('./pages/prompts-page'));
-const PromptPage = lazy(() => import('./pages/prompt-page'));
-const EvaluationsPage = lazy(() => import('./pages/evaluations-page'));
-const GatewayPage = lazy(() => import('./pages/gateway-page'));
-const DashboardsPage = lazy(() => import('./pages/dashboards-page'));
+const RunsPage = lazyPage(() => import('./pages/runs-page'));
+const RunPage = lazyPage(() => import('./pages/run-page'));
+const ComparePage = lazyPage(() => import('./pages/compare-page'));
+const TracesPage = lazyPage(() => import('./pages/traces-page'));
+const TracePage = lazyPage(() => import('./pages/trace-page'));
+const SessionsPage = lazyPage(() => import('./pages/sessions-page'));
+const ModelsPage = lazyPage(() => import('./pages/models-page'));
+const ModelPage = lazyPage(() => import('./pages/model-page'));
+const PromptsPage = lazyPage(() => import('./pages/prompts-page'));
+const PromptPage = lazyPage(() => import('./pages/prompt-page'));
+const EvaluationsPage = lazyPage(() => import('./pages/evaluations-page'));
+const GatewayPage = lazyPage(() => import('./pages/gateway-page'));
+const DashboardsPage = lazyPage(() => import('./pages/dashboards-page'));
+
+/** The pages loaded on demand, by route. */
+const pageRoutes: [path: string, page: LazyPage][] = [
+  ['experiments/:experimentId/runs', RunsPage],
+  ['experiments/:experimentId/traces', TracesPage],
+  ['experiments/:experimentId/sessions', SessionsPage],
+  ['runs/:runId', RunPage],
+  ['compare', ComparePage],
+  ['traces/:traceId', TracePage],
+  ['models', ModelsPage],
+  ['models/:name', ModelPage],
+  ['prompts', PromptsPage],
+  ['prompts/:name', PromptPage],
+  ['evaluations', EvaluationsPage],
+  ['gateway', GatewayPage],
+  ['dashboards', DashboardsPage],
+];
 
 function App() {
   return (
@@ -30,19 +48,9 @@ function App() {
             <Route index element={<Navigate to="/experiments" replace />} />
             <Route path="experiments" element={<ExperimentsPage />} />
             <Route path="experiments/:experimentId" element={<Navigate to="runs" replace />} />
-            <Route path="experiments/:experimentId/runs" element={<RunsPage />} />
-            <Route path="experiments/:experimentId/traces" element={<TracesPage />} />
-            <Route path="experiments/:experimentId/sessions" element={<SessionsPage />} />
-            <Route path="runs/:runId" element={<RunPage />} />
-            <Route path="compare" element={<ComparePage />} />
-            <Route path="traces/:traceId" element={<TracePage />} />
-            <Route path="models" element={<ModelsPage />} />
-            <Route path="models/:name" element={<ModelPage />} />
-            <Route path="prompts" element={<PromptsPage />} />
-            <Route path="prompts/:name" element={<PromptPage />} />
-            <Route path="evaluations" element={<EvaluationsPage />} />
-            <Route path="gateway" element={<GatewayPage />} />
-            <Route path="dashboards" element={<DashboardsPage />} />
+            {pageRoutes.map(([path, page]) => (
+              <Route key={path} path={path} element={<PageView key={path} page={page} />} />
+            ))}
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>
@@ -60,10 +68,17 @@ function NotFound() {
   );
 }
 
-const root = document.getElementById('root');
-if (root)
+/** Renders the app once the page the visit starts on has loaded (see lib/lazy-page.tsx). */
+async function start(root: HTMLElement) {
+  const first = pageRoutes.find(([path]) => matchPath(`/${path}`, window.location.pathname));
+  // A page that fails to load here is loaded again on render, which shows the error.
+  await first?.[1].preload().catch(() => undefined);
   createRoot(root).render(
     <StrictMode>
       <App />
     </StrictMode>,
   );
+}
+
+const root = document.getElementById('root');
+if (root) void start(root);
