@@ -7,36 +7,21 @@ import { type LazyPage, lazyPage, PageView } from './lib/lazy-page';
 import { ExperimentsPage } from './pages/experiments-page';
 import './styles.css';
 
-// Pages past the first load on demand, so the first page's JavaScript stays small.
-const RunsPage = lazyPage(() => import('./pages/runs-page'));
-const RunPage = lazyPage(() => import('./pages/run-page'));
-const ComparePage = lazyPage(() => import('./pages/compare-page'));
-const TracesPage = lazyPage(() => import('./pages/traces-page'));
-const TracePage = lazyPage(() => import('./pages/trace-page'));
-const SessionsPage = lazyPage(() => import('./pages/sessions-page'));
-const ModelsPage = lazyPage(() => import('./pages/models-page'));
-const ModelPage = lazyPage(() => import('./pages/model-page'));
-const PromptsPage = lazyPage(() => import('./pages/prompts-page'));
-const PromptPage = lazyPage(() => import('./pages/prompt-page'));
-const EvaluationsPage = lazyPage(() => import('./pages/evaluations-page'));
-const GatewayPage = lazyPage(() => import('./pages/gateway-page'));
-const DashboardsPage = lazyPage(() => import('./pages/dashboards-page'));
-
-/** The pages loaded on demand, by route. */
+/** Pages past the first load on demand, so the first page's JavaScript stays small. */
 const pageRoutes: [path: string, page: LazyPage][] = [
-  ['experiments/:experimentId/runs', RunsPage],
-  ['experiments/:experimentId/traces', TracesPage],
-  ['experiments/:experimentId/sessions', SessionsPage],
-  ['runs/:runId', RunPage],
-  ['compare', ComparePage],
-  ['traces/:traceId', TracePage],
-  ['models', ModelsPage],
-  ['models/:name', ModelPage],
-  ['prompts', PromptsPage],
-  ['prompts/:name', PromptPage],
-  ['evaluations', EvaluationsPage],
-  ['gateway', GatewayPage],
-  ['dashboards', DashboardsPage],
+  ['experiments/:experimentId/runs', lazyPage(() => import('./pages/runs-page'))],
+  ['experiments/:experimentId/traces', lazyPage(() => import('./pages/traces-page'))],
+  ['experiments/:experimentId/sessions', lazyPage(() => import('./pages/sessions-page'))],
+  ['runs/:runId', lazyPage(() => import('./pages/run-page'))],
+  ['compare', lazyPage(() => import('./pages/compare-page'))],
+  ['traces/:traceId', lazyPage(() => import('./pages/trace-page'))],
+  ['models', lazyPage(() => import('./pages/models-page'))],
+  ['models/:name', lazyPage(() => import('./pages/model-page'))],
+  ['prompts', lazyPage(() => import('./pages/prompts-page'))],
+  ['prompts/:name', lazyPage(() => import('./pages/prompt-page'))],
+  ['evaluations', lazyPage(() => import('./pages/evaluations-page'))],
+  ['gateway', lazyPage(() => import('./pages/gateway-page'))],
+  ['dashboards', lazyPage(() => import('./pages/dashboards-page'))],
 ];
 
 function App() {
