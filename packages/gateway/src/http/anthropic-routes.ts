@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Gateway } from '../gateway.js';
 import type { GatewayError } from '../gateway-error.js';
 import { anthropicErrorType } from '../providers/anthropic/anthropic-mapping.js';
+import { countTokensHandler } from './anthropic-count-tokens.js';
 import { chatRequestFromMessages } from './anthropic-messages-request.js';
 import { messageFromChat } from './anthropic-messages-response.js';
 import { type MessageStreamEvent, messageEvents } from './anthropic-messages-stream.js';
@@ -16,6 +17,8 @@ import { type SseFraming, sendResult } from './send-result.js';
  * guardrails, cache, limits, budgets, routing, fallback and logging as `/v1/chat/completions`;
  * answers, streams and errors come back in Anthropic's shapes. The virtual key may come as
  * `x-api-key` (what Anthropic's SDK sends) or `Authorization: Bearer`.
+ * `POST /v1/messages/count_tokens` counts a request's input tokens on the same routes
+ * (see countTokensHandler).
  *
  * @example
  * const client = new Anthropic({ baseURL: 'http://localhost:5001', apiKey: 'ck-…' });
@@ -54,6 +57,10 @@ export function registerAnthropicRoutes(app: FastifyInstance, gateway: Gateway):
   };
   app.post('/v1/messages', { errorHandler }, handler);
   app.post('/anthropic/v1/messages', { errorHandler }, handler);
+  const countTokens = (request: FastifyRequest, reply: FastifyReply) =>
+    countTokensHandler(gateway, request, reply);
+  app.post('/v1/messages/count_tokens', { errorHandler }, countTokens);
+  app.post('/anthropic/v1/messages/count_tokens', { errorHandler }, countTokens);
 }
 
 /** Anthropic's error body: `{"type":"error","error":{"type","message"}}`, typed by status. */

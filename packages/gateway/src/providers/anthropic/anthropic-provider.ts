@@ -10,12 +10,28 @@ import { anthropicChatResponse } from './anthropic-response.js';
 import { anthropicStream } from './anthropic-stream.js';
 import type { AnthropicResponse } from './anthropic-wire.js';
 
+/** An Anthropic provider: the Provider interface plus Anthropic's own token counting. */
+export interface AnthropicProvider extends Provider {
+  /**
+   * Asks Anthropic how many input tokens a Messages API body would take
+   * (`POST /v1/messages/count_tokens`); `model` is replaced by this provider's model.
+   */
+  countTokens(body: Record<string, unknown>, options?: ProviderCallOptions): Promise<number>;
+}
+
+/** Whether a route target's provider can count tokens at Anthropic. */
+export function isAnthropicProvider(provider: Provider): provider is AnthropicProvider {
+  return (
+    provider.id === 'anthropic' && typeof (provider as AnthropicProvider).countTokens === 'function'
+  );
+}
+
 /** Anthropic's Messages API behind the Provider interface (chat; completions via chat). */
 export function createAnthropicProvider(
   providerId: string,
   model: ModelConfig,
   fetchFunction: typeof fetch,
-): Provider {
+): AnthropicProvider {
   const settings = anthropicOptions(providerId, model);
   const context: HttpContext = { providerId, fetch: fetchFunction, secrets: [settings.apiKey] };
   const headers = {
@@ -52,6 +68,23 @@ export function createAnthropicProvider(
     yield* anthropicStream(context, response, signal);
   }
 
+  async function countTokens(
+    countBody: Record<string, unknown>,
+    options?: ProviderCallOptions,
+  ): Promise<number> {
+    const response = await postJson<{ input_tokens?: unknown }>(context, {
+      url: `${url}/count_tokens`,
+      headers,
+      body: JSON.stringify({ ...countBody, model: model.name }),
+      signal: options?.signal,
+    });
+    const tokens = response?.input_tokens;
+    if (typeof tokens !== 'number' || !Number.isInteger(tokens) || tokens < 0) {
+      throw invalidResponseError(context, 'returned a token count without input_tokens');
+    }
+    return tokens;
+  }
+
   return {
     id: providerId,
     model: model.name,
@@ -59,5 +92,6 @@ export function createAnthropicProvider(
     chatStream,
     complete: (request, options) => completeViaChat(chat, request, options),
     completeStream: (request, options) => completeStreamViaChat(chatStream, request, options),
+    countTokens,
   };
 }

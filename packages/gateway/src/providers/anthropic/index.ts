@@ -1,1 +1,1 @@
-export { createAnthropicProvider } from './anthropic-provider.js';
+export { createAnthropicProvider, isAnthropicProvider } from './anthropic-provider.js';

@@ -1,0 +1,129 @@
+import type { ChatMessage } from '@cairn/spec';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Gateway } from '../gateway.js';
+import { GatewayError } from '../gateway-error.js';
+import type { CompiledRoute } from '../gateway-routes.js';
+import { isAnthropicProvider } from '../providers/anthropic/index.js';
+import { toClientError } from '../upstream-error.js';
+import { chatRequestFromMessages } from './anthropic-messages-request.js';
+import { clientGone, readCaller } from './caller.js';
+import { requireBody } from './openai-routes.js';
+
+/**
+ * Anthropic's `POST /v1/messages/count_tokens` on a chat route: `{"input_tokens": N}`. When the
+ * route's first target is an Anthropic model, Anthropic counts (the body is forwarded with that
+ * model); otherwise the count is estimated locally. `x-cairn-token-count` says which. Counting is
+ * no LLM call: it is authenticated but skips limits, budgets, cache and logging.
+ *
+ * @example
+ * await client.messages.countTokens({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+ * // → { input_tokens: 8 }
+ */
+export async function countTokensHandler(
+  gateway: Gateway,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<{ input_tokens: number }> {
+  const body = requireBody(request.body);
+  const { key } = await readCaller(gateway, request, body);
+  const name = body.model;
+  if (typeof name !== 'string' || name === '')
+    invalid('model: give the name of a gateway chat route.');
+  const route = admittedRoute(gateway, name, key?.routes);
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    invalid('messages: a non-empty array is required.');
+
+  const provider = route.targets[0]?.provider;
+  if (provider && isAnthropicProvider(provider)) {
+    let tokens: number;
+    try {
+      tokens = await provider.countTokens(body, { signal: clientGone(reply) });
+    } catch (error) {
+      throw toClientError(error, gateway.config.secrets);
+    }
+    reply.header('x-cairn-token-count', 'provider');
+    return { input_tokens: tokens };
+  }
+  // Validates the body as /v1/messages would, and flattens it to text for counting.
+  const { messages } = chatRequestFromMessages({ ...body, max_tokens: 1, stream: undefined });
+  const tokens = await estimateInputTokens(messages, body.tools);
+  reply.header('x-cairn-token-count', 'estimated');
+  return { input_tokens: tokens };
+}
+
+/**
+ * The route a count names, when it exists, is a chat route and the key may use it. The same
+ * checks `Gateway.invoke` makes for calls (the statuses and codes match its answers).
+ */
+function admittedRoute(
+  gateway: Gateway,
+  name: string,
+  allowedRoutes: string[] | undefined,
+): CompiledRoute {
+  const route = gateway.route(name);
+  if (!route) {
+    throw new GatewayError(
+      404,
+      `The model '${name}' does not exist: no route has that name.`,
+      'invalid_request_error',
+      'model_not_found',
+    );
+  }
+  if (route.config.type !== 'llm/v1/chat') {
+    throw new GatewayError(
+      400,
+      `Route '${name}' is of type ${route.config.type} and cannot count chat tokens.`,
+      'invalid_request_error',
+      'wrong_route_type',
+    );
+  }
+  if (allowedRoutes && !allowedRoutes.includes(name)) {
+    throw new GatewayError(
+      403,
+      `This key may not call route '${name}'.`,
+      'permission_error',
+      'route_not_allowed',
+    );
+  }
+  return route;
+}
+
+type Encode = (text: string) => number[];
+let encoder: Promise<Encode> | undefined;
+
+// The rank table is megabytes: load it when the first estimate needs it, not at startup.
+// o200k_base is the encoding of current OpenAI models; for other vendors it is an approximation.
+function loadEncoder(): Promise<Encode> {
+  encoder ??= import('gpt-tokenizer/encoding/o200k_base').then(
+    (module) => (text: string) => module.encode(text, { disallowedSpecial: new Set() }),
+  );
+  return encoder;
+}
+
+/**
+ * Estimated input tokens: each message's role and text (tool calls as name and arguments),
+ * 3 tokens of framing per message and 3 priming the reply (OpenAI's cookbook), plus the tool
+ * definitions' JSON. Images are not counted.
+ */
+async function estimateInputTokens(messages: ChatMessage[], tools: unknown): Promise<number> {
+  const encode = await loadEncoder();
+  let tokens = 3;
+  for (const message of messages) {
+    tokens += 3 + encode(message.role).length + encode(messageText(message)).length;
+    for (const call of message.tool_calls ?? [])
+      tokens += encode(call.function.name).length + encode(call.function.arguments).length;
+  }
+  if (Array.isArray(tools) && tools.length > 0) tokens += encode(JSON.stringify(tools)).length;
+  return tokens;
+}
+
+function messageText(message: ChatMessage): string {
+  const content = message.content;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+}
+
+function invalid(message: string): never {
+  throw new GatewayError(400, message, 'invalid_request_error', 'invalid_request');
+}
