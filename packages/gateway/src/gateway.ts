@@ -132,7 +132,7 @@ export class Gateway {
     );
     let body: Record<string, unknown>;
     try {
-      body = this.admitShape(call, route);
+      body = this.admitShape(call);
     } catch (error) {
       // Refused calls are logged too: a 404 or a guardrail hit is worth seeing.
       this.logRefusal(record, call, error);
@@ -193,31 +193,41 @@ export class Gateway {
   }
 
   /** Route, type, key scope, body shape and input guardrails; returns the body to send. */
-  private admitShape(call: GatewayCall, route: CompiledRoute | undefined): Record<string, unknown> {
+  /**
+   * The route `name` when it exists, serves `kind` calls and `key` may use it; otherwise the
+   * GatewayError (404, 400 or 403) a call naming it gets.
+   */
+  admitRoute(name: string, kind: GatewayCall['kind'], key?: VirtualKeyRecord): CompiledRoute {
+    const route = this.routes.byName.get(name);
     if (!route) {
       throw new GatewayError(
         404,
-        `The model '${call.route}' does not exist: no route has that name.`,
+        `The model '${name}' does not exist: no route has that name.`,
         'invalid_request_error',
         'model_not_found',
       );
     }
-    if (callKinds[route.config.type] !== call.kind) {
+    if (callKinds[route.config.type] !== kind) {
       throw new GatewayError(
         400,
-        `Route '${call.route}' is of type ${route.config.type} and cannot serve ${call.kind} requests.`,
+        `Route '${name}' is of type ${route.config.type} and cannot serve ${kind} requests.`,
         'invalid_request_error',
         'wrong_route_type',
       );
     }
-    if (call.key?.routes && !call.key.routes.includes(call.route)) {
+    if (key?.routes && !key.routes.includes(name)) {
       throw new GatewayError(
         403,
-        `This key may not call route '${call.route}'.`,
+        `This key may not call route '${name}'.`,
         'permission_error',
         'route_not_allowed',
       );
     }
+    return route;
+  }
+
+  private admitShape(call: GatewayCall): Record<string, unknown> {
+    const route = this.admitRoute(call.route, call.kind, call.key);
     validateBody(call.kind, call.body);
     const guardrails = route.config.guardrails;
     return guardrails ? checkInput(guardrails, call.body) : call.body;

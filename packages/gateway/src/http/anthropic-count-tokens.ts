@@ -2,7 +2,6 @@ import type { ChatMessage } from '@cairn/spec';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { GatewayError } from '../gateway-error.js';
-import type { CompiledRoute } from '../gateway-routes.js';
 import { isAnthropicProvider } from '../providers/anthropic/index.js';
 import { toClientError } from '../upstream-error.js';
 import { chatRequestFromMessages } from './anthropic-messages-request.js';
@@ -29,7 +28,7 @@ export async function countTokensHandler(
   const name = body.model;
   if (typeof name !== 'string' || name === '')
     invalid('model: give the name of a gateway chat route.');
-  const route = admittedRoute(gateway, name, key?.routes);
+  const route = gateway.admitRoute(name, 'chat', key);
   if (!Array.isArray(body.messages) || body.messages.length === 0)
     invalid('messages: a non-empty array is required.');
 
@@ -49,43 +48,6 @@ export async function countTokensHandler(
   const tokens = await estimateInputTokens(messages, body.tools);
   reply.header('x-cairn-token-count', 'estimated');
   return { input_tokens: tokens };
-}
-
-/**
- * The route a count names, when it exists, is a chat route and the key may use it. The same
- * checks `Gateway.invoke` makes for calls (the statuses and codes match its answers).
- */
-function admittedRoute(
-  gateway: Gateway,
-  name: string,
-  allowedRoutes: string[] | undefined,
-): CompiledRoute {
-  const route = gateway.route(name);
-  if (!route) {
-    throw new GatewayError(
-      404,
-      `The model '${name}' does not exist: no route has that name.`,
-      'invalid_request_error',
-      'model_not_found',
-    );
-  }
-  if (route.config.type !== 'llm/v1/chat') {
-    throw new GatewayError(
-      400,
-      `Route '${name}' is of type ${route.config.type} and cannot count chat tokens.`,
-      'invalid_request_error',
-      'wrong_route_type',
-    );
-  }
-  if (allowedRoutes && !allowedRoutes.includes(name)) {
-    throw new GatewayError(
-      403,
-      `This key may not call route '${name}'.`,
-      'permission_error',
-      'route_not_allowed',
-    );
-  }
-  return route;
 }
 
 type Encode = (text: string) => number[];
