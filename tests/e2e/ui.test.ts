@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from './support/browser.js';
 import { ensureUiBuilt, type LiveUiServer, startLiveUiServer } from './support/live-ui-server.js';
 import { type Scenario, seedScenario } from './support/scenario.js';
+import { hexId, Seeder } from './support/seed.js';
 
 if (!hasChromium) {
   console.warn(
@@ -284,11 +285,37 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await shoot('09-dashboard-performance');
   });
 
-  it('shows the gateway page (this server mounts no gateway)', async () => {
+  it('shows the gateway page (this server mounts no gateway) with routes of logged calls', async () => {
+    // A call a standalone gateway logged here: its route travels as trace metadata.
+    const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
+    await new Seeder(server.url).spans(scenario.experimentId, [
+      {
+        traceId: hexId(16, 0xa7e),
+        spanId: hexId(8, 0xa7e),
+        name: 'support-chat',
+        startNs,
+        endNs: startNs + 40_000_000n,
+        attributes: {
+          'cairn.trace.metadata': JSON.stringify({ 'cairn.gateway.route': 'support-chat' }),
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.usage.input_tokens': 1200,
+          'gen_ai.usage.output_tokens': 300,
+        },
+      },
+    ]);
     await open('/gateway');
     await page.getByRole('heading', { name: 'Gateway' }).waitFor();
     await page.getByText('No gateway mounted in this server').waitFor();
+    const row = page.getByTestId('logged-route-row');
+    await row.first().waitFor();
+    expect(await row.count()).toBe(1);
+    const [route, calls, tokens, cost] = await row.first().locator('td').allTextContents();
+    expect([route, calls, tokens]).toEqual(['support-chat', '1', '1,500']);
+    expect(cost).toMatch(/^\$0\.000[1-9]/);
     await shoot('08-gateway');
+    await row.getByRole('link', { name: 'support-chat' }).click();
+    await page.getByRole('heading', { name: 'Dashboards' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('route')).toBe('support-chat');
   });
 
   it('renders in the dark theme', async () => {

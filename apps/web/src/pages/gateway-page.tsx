@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { Link } from 'react-router-dom';
 import { api, cairn } from '../api/client';
 import { JsonView } from '../components/json-tree';
 import { Async, Empty } from '../components/states';
@@ -82,6 +83,7 @@ function GatewayView({ status }: { status: GatewayStatus }) {
             ? ` Calls logged here by a standalone gateway so far: ${formatNumber(status.received.records)}.`
             : ''}
         </Empty>
+        <LoggedRoutes />
       </div>
     );
   }
@@ -213,4 +215,59 @@ function GatewayView({ status }: { status: GatewayStatus }) {
 function budgetText(budget: BudgetUse): string {
   if (budget.spent_usd === undefined) return `${formatCost(budget.usd)} per ${budget.period}`;
   return `${formatCost(budget.spent_usd)} of ${formatCost(budget.usd)} per ${budget.period} (${Math.round((budget.used ?? 0) * 100)}%)`;
+}
+
+interface RouteCost {
+  key: string | null;
+  cost: number;
+  total_tokens: number;
+  traces: number;
+}
+
+const week = 7 * 24 * 3_600_000;
+
+/**
+ * Routes of calls a standalone gateway logged here (`cairn gateway --tracking-uri`), from the
+ * cost dashboard grouped by route over the last 7 days: its live state stays in that process.
+ */
+function LoggedRoutes() {
+  const state = useApi(() => {
+    const end = Date.now();
+    return api.get<{ groups?: RouteCost[] }>(`${cairn}/dashboards/cost`, {
+      start_ms: String(end - week),
+      end_ms: String(end),
+      group_by: 'route',
+    });
+  }, []);
+  const routes = (state.data?.groups ?? []).filter((group) => group.key !== null);
+  if (routes.length === 0) return null;
+  return (
+    <>
+      <h2>Routes in logged calls, last 7 days</h2>
+      <table className="simple">
+        <thead>
+          <tr>
+            <th>Route</th>
+            <th>Calls</th>
+            <th>Tokens</th>
+            <th>Cost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {routes.map((route) => (
+            <tr key={route.key} data-testid="logged-route-row">
+              <td>
+                <Link to={`/dashboards?route=${encodeURIComponent(route.key ?? '')}`}>
+                  {route.key}
+                </Link>
+              </td>
+              <td>{formatNumber(route.traces)}</td>
+              <td>{formatNumber(route.total_tokens)}</td>
+              <td>{formatCost(route.cost)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
 }
