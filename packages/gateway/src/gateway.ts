@@ -192,7 +192,6 @@ export class Gateway {
     return invokeTarget(state, order);
   }
 
-  /** Route, type, key scope, body shape and input guardrails; returns the body to send. */
   /**
    * The route `name` when it exists, serves `kind` calls and `key` may use it; otherwise the
    * GatewayError (404, 400 or 403) a call naming it gets.
@@ -226,6 +225,7 @@ export class Gateway {
     return route;
   }
 
+  /** Route, type, key scope, body shape and input guardrails; returns the body to send. */
   private admitShape(call: GatewayCall): Record<string, unknown> {
     const route = this.admitRoute(call.route, call.kind, call.key);
     validateBody(call.kind, call.body);

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { GatewayError } from '../gateway-error.js';
 import { isAnthropicProvider } from '../providers/anthropic/index.js';
+import { contentText } from '../providers/shared/content-text.js';
 import { toClientError } from '../upstream-error.js';
 import { chatRequestFromMessages } from './anthropic-messages-request.js';
 import { clientGone, readCaller } from './caller.js';
@@ -71,19 +72,12 @@ async function estimateInputTokens(messages: ChatMessage[], tools: unknown): Pro
   const encode = await loadEncoder();
   let tokens = 3;
   for (const message of messages) {
-    tokens += 3 + encode(message.role).length + encode(messageText(message)).length;
+    tokens += 3 + encode(message.role).length + encode(contentText(message.content)).length;
     for (const call of message.tool_calls ?? [])
       tokens += encode(call.function.name).length + encode(call.function.arguments).length;
   }
   if (Array.isArray(tools) && tools.length > 0) tokens += encode(JSON.stringify(tools)).length;
   return tokens;
-}
-
-function messageText(message: ChatMessage): string {
-  const content = message.content;
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 function invalid(message: string): never {
