@@ -34,7 +34,12 @@ export type { ErrorCode, ErrorResponse } from './error-codes.js';
 export { errorCodeHttpStatus } from './error-codes.js';
 export type { GatewayLogBatch, GatewayLogRecord } from './gateway-log.js';
 export type { LinkedPrompt } from './linked-prompts.js';
-export { linkedPromptsTag, mergeLinkedPrompts, parseLinkedPrompts } from './linked-prompts.js';
+export {
+  linkedPromptsOf,
+  linkedPromptsTag,
+  mergeLinkedPrompts,
+  parseLinkedPrompts,
+} from './linked-prompts.js';
 export type { ModelPrice, PriceCatalogue, TokenUsage } from './price-catalogue.js';
 export {
   costOf,

@@ -31,17 +31,21 @@ export function mergeLinkedPrompts(
 export function parseLinkedPrompts(text: string | undefined): LinkedPrompt[] | undefined {
   if (text === undefined) return undefined;
   try {
-    const value: unknown = JSON.parse(text);
-    if (!Array.isArray(value)) return undefined;
-    const prompts: LinkedPrompt[] = [];
-    for (const item of value) {
-      const entry = item as { name?: unknown; version?: unknown } | null;
-      if (typeof entry?.name !== 'string') return undefined;
-      if (typeof entry.version !== 'string' && typeof entry.version !== 'number') return undefined;
-      prompts.push({ name: entry.name, version: String(entry.version) });
-    }
-    return prompts;
+    return linkedPromptsOf(JSON.parse(text));
   } catch {
     return undefined;
   }
+}
+
+/** The entries of an already decoded `mlflow.linkedPrompts` list, or undefined when it is not one. */
+export function linkedPromptsOf(value: unknown): LinkedPrompt[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const prompts: LinkedPrompt[] = [];
+  for (const item of value) {
+    const entry = item as { name?: unknown; version?: unknown } | null;
+    if (typeof entry?.name !== 'string') return undefined;
+    if (typeof entry.version !== 'string' && typeof entry.version !== 'number') return undefined;
+    prompts.push({ name: entry.name, version: String(entry.version) });
+  }
+  return prompts;
 }

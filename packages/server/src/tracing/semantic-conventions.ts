@@ -1,7 +1,8 @@
 import {
   costOf,
+  type LinkedPrompt,
+  linkedPromptsOf,
   linkedPromptsTag,
-  mergeLinkedPrompts,
   type PriceCatalogue,
   parseLinkedPrompts,
 } from '@cairn/spec';
@@ -44,9 +45,15 @@ export interface SpanSemantics {
   user: string | null;
   /**
    * Trace tags the span carries (`cairn.trace.tags`, a JSON object), e.g. `mlflow.traceName`;
-   * MLflow's `mlflow.linkedPrompts` span attribute joins them as that tag.
+   * `mlflow.linkedPrompts` is not among them (see `linkedPrompts`).
    */
   traceTags: Record<string, string> | null;
+  /**
+   * Prompt versions the span links: that key of its trace tags, then MLflow's
+   * `mlflow.linkedPrompts` span attribute (JSON text or decoded); invalid values are ignored.
+   * Added to the trace's stored tag, never replacing it.
+   */
+  linkedPrompts: LinkedPrompt[] | null;
   /** Trace metadata the span carries (`cairn.trace.metadata`), e.g. `mlflow.sourceRun`. */
   traceMetadata: Record<string, string> | null;
 }
@@ -151,22 +158,32 @@ export function spanSemantics(
       stringOf(attributes['session.id']) ??
       stringOf(attributes['gen_ai.conversation.id']),
     user: stringOf(attributes['mlflow.trace.user']) ?? stringOf(attributes['user.id']),
-    traceTags: traceTagsOf(attributes),
+    ...traceTagsOf(attributes),
     traceMetadata: stringMapOf(attributes[traceMetadataAttribute]),
   };
 }
 
-/**
- * The span's trace tags. A valid `mlflow.linkedPrompts` attribute (JSON text, or already decoded)
- * is added to the tags' own value of that key; the batch planner merges it into the stored tag.
- */
-function traceTagsOf(attributes: Record<string, unknown>): Record<string, string> | null {
+/** The span's trace tags, with the prompt versions it links taken out of them. */
+function traceTagsOf(
+  attributes: Record<string, unknown>,
+): Pick<SpanSemantics, 'traceTags' | 'linkedPrompts'> {
   const tags = stringMapOf(attributes[traceTagsAttribute]);
-  const linked = attributes[linkedPromptsTag];
-  if (linked === undefined || linked === null) return tags;
-  const prompts = parseLinkedPrompts(typeof linked === 'string' ? linked : JSON.stringify(linked));
-  if (!prompts) return tags;
-  return { ...tags, [linkedPromptsTag]: mergeLinkedPrompts(tags?.[linkedPromptsTag], prompts) };
+  const attribute = attributes[linkedPromptsTag];
+  if (tags?.[linkedPromptsTag] === undefined && (attribute === undefined || attribute === null)) {
+    return { traceTags: tags, linkedPrompts: null };
+  }
+  const prompts: LinkedPrompt[] = [];
+  if (tags?.[linkedPromptsTag] !== undefined) {
+    prompts.push(...(parseLinkedPrompts(tags[linkedPromptsTag]) ?? []));
+    delete tags[linkedPromptsTag];
+  }
+  const fromAttribute =
+    typeof attribute === 'string' ? parseLinkedPrompts(attribute) : linkedPromptsOf(attribute);
+  prompts.push(...(fromAttribute ?? []));
+  return {
+    traceTags: tags && Object.keys(tags).length > 0 ? tags : null,
+    linkedPrompts: prompts.length > 0 ? prompts : null,
+  };
 }
 
 /**

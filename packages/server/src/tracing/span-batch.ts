@@ -1,9 +1,4 @@
-import {
-  type LinkedPrompt,
-  linkedPromptsTag,
-  mergeLinkedPrompts,
-  parseLinkedPrompts,
-} from '@cairn/spec';
+import { type LinkedPrompt, linkedPromptsTag, mergeLinkedPrompts } from '@cairn/spec';
 import type { SpanRecord } from './span-record.js';
 
 /** What one batch of spans does to one trace. */
@@ -14,11 +9,11 @@ export interface TraceSeed {
   root: SpanRecord | null;
   session: string | null;
   user: string | null;
-  /** Trace tags carried by the batch's spans (later spans win), or null; linked prompts apart. */
+  /** Trace tags carried by the batch's spans (later spans win), or null. */
   tags: Record<string, string> | null;
   /**
-   * Prompt versions the batch's spans link (`mlflow.linkedPrompts`, as span attribute or trace
-   * tag), in arrival order, or null. They are merged into the stored tag, never replace it.
+   * Prompt versions the batch's spans link (`mlflow.linkedPrompts`), in arrival order, or null.
+   * They are merged into the stored tag, never replace it.
    */
   linkedPrompts: LinkedPrompt[] | null;
   /** Trace metadata carried by the batch's spans (the first value of a key wins), or null. */
@@ -84,7 +79,9 @@ export function planBatch(records: readonly SpanRecord[]): SpanBatch {
     if (span.parentSpanId === null) seed.root = span;
     seed.session ??= span.session;
     seed.user ??= span.user;
-    if (span.traceTags) addTraceTags(seed, span.traceTags);
+    if (span.traceTags) seed.tags = { ...seed.tags, ...span.traceTags };
+    if (span.linkedPrompts)
+      seed.linkedPrompts = [...(seed.linkedPrompts ?? []), ...span.linkedPrompts];
     if (span.traceMetadata) seed.metadata = { ...span.traceMetadata, ...seed.metadata };
   }
   for (const seed of traces.values()) seed.traceName = seed.tags?.[traceNameTag] ?? null;
@@ -92,16 +89,6 @@ export function planBatch(records: readonly SpanRecord[]): SpanBatch {
     traces: [...traces.values()].sort((a, b) => (a.requestId < b.requestId ? -1 : 1)),
     spans: [...unique.values()],
   };
-}
-
-function addTraceTags(seed: TraceSeed, tags: Record<string, string>): void {
-  seed.tags = { ...seed.tags, ...tags };
-  const linked = tags[linkedPromptsTag];
-  if (linked === undefined) return;
-  delete seed.tags[linkedPromptsTag];
-  // An invalid value is ignored for the tag (the span keeps its attribute as sent).
-  const prompts = parseLinkedPrompts(linked);
-  if (prompts) seed.linkedPrompts = [...(seed.linkedPrompts ?? []), ...prompts];
 }
 
 /**

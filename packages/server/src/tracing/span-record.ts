@@ -1,4 +1,4 @@
-import type { PriceCatalogue } from '@cairn/spec';
+import type { LinkedPrompt, PriceCatalogue } from '@cairn/spec';
 import type { OtlpSpan } from './otlp-span.js';
 import { spanSemantics } from './semantic-conventions.js';
 
@@ -40,6 +40,8 @@ export interface SpanRecord {
   /** Trace tags and metadata the span carries for its trace (see `spanSemantics`). */
   traceTags: Record<string, string> | null;
   traceMetadata: Record<string, string> | null;
+  /** Prompt versions the span links for its trace (see `spanSemantics`), or null. */
+  linkedPrompts: LinkedPrompt[] | null;
 }
 
 const statusNames = ['UNSET', 'OK', 'ERROR'] as const;
@@ -120,6 +122,7 @@ export function toSpanRecord(span: OtlpSpan, prices?: PriceCatalogue): SpanRecor
     user: semantics.user,
     traceTags: semantics.traceTags,
     traceMetadata: semantics.traceMetadata,
+    linkedPrompts: semantics.linkedPrompts,
   };
 }
 
