@@ -72,15 +72,29 @@ export function postgresSpanWriter(storage: Storage): SpanWriter {
   };
 }
 
+/**
+ * Takes the transaction-scoped advisory locks of these traces, ordered by the lock key itself so
+ * any two writers take their common locks in the same order. Every read-merge-write of a trace's
+ * rows (span batches, prompt links) holds them.
+ */
+export async function lockTraces(
+  trx: Transaction<DatabaseSchema>,
+  requestIds: readonly string[],
+): Promise<void> {
+  await sql`select pg_advisory_xact_lock(key) from (
+      select hashtextextended(id, 0) as key from unnest(${textArray(requestIds)}::text[]) as id
+      order by key) as keys`.execute(trx);
+}
+
 async function writeBatch(
   trx: Transaction<DatabaseSchema>,
   experimentId: number,
   { batch, rows }: EncodedBatch,
 ): Promise<void> {
-  // Ordered by the lock key itself: any two batches take their common locks in the same order.
-  await sql`select pg_advisory_xact_lock(key) from (
-      select hashtextextended(id, 0) as key from unnest(${text(batch.traces, (seed) => seed.requestId)}::text[]) as id
-      order by key) as keys`.execute(trx);
+  await lockTraces(
+    trx,
+    batch.traces.map((seed) => seed.requestId),
+  );
   const a = rows as Buffer[];
   const spans = batch.spans;
   const conflicts = await sql<{ trace_id: string; span_id: string }>`with input as (

@@ -106,7 +106,7 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
     storedLinkedPrompts: sqlite
       .prepare(
         `select request_id, value from trace_tags
-         where key = '${linkedPromptsTag}' and request_id in (select value from json_each(?))`,
+         where key = ? and request_id in (select value from json_each(?))`,
       )
       .raw(),
     tags: sqlite.prepare(
@@ -211,7 +211,10 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
     const storedLinkedPrompts = new Map<string, string>(
       linking.length === 0
         ? []
-        : (s.storedLinkedPrompts.all(JSON.stringify(linking)) as [string, string][]),
+        : (s.storedLinkedPrompts.all(linkedPromptsTag, JSON.stringify(linking)) as [
+            string,
+            string,
+          ][]),
     );
     for (const row of tagRows(batch, storedLinkedPrompts)) s.tags.run(row);
   }

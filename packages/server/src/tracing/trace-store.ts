@@ -3,6 +3,7 @@ import { type LinkedPrompt, linkedPromptsTag, mergeLinkedPrompts } from '@cairn/
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { invalidParameter, resourceDoesNotExist } from '../errors.js';
 import type { DatabaseSchema, Storage } from '../storage/index.js';
+import { lockTraces } from './postgres-span-writer.js';
 import { planBatch } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
 import { createSpanWriter, type SpanWriter } from './span-writer.js';
@@ -215,9 +216,7 @@ export class TraceStore {
   async linkPrompts(requestId: string, links: readonly LinkedPrompt[]): Promise<void> {
     await this.get(requestId);
     await this.storage.writes.run(async (trx) => {
-      if (this.storage.dialect === 'postgres') {
-        await sql`select pg_advisory_xact_lock(hashtextextended(${requestId}, 0))`.execute(trx);
-      }
+      if (this.storage.dialect === 'postgres') await lockTraces(trx, [requestId]);
       const stored = await trx
         .selectFrom('trace_tags')
         .select('value')
