@@ -8,6 +8,7 @@ import { useSearchParams } from 'react-router-dom';
 import { api, cairn, mlflow } from '../api/client';
 import type { Experiment } from '../api/types';
 import { CostView, PerformanceView, QualityView, UsageView } from '../components/dashboard-views';
+import { FilterField } from '../components/filter-field';
 import { Async, Loading } from '../components/states';
 import { useApi } from '../lib/use-api';
 
@@ -69,15 +70,12 @@ export default function DashboardsPage() {
     // Tagged with its board so a switch never renders one board's answer with another's view.
     return { board, answer };
   }, [board, range, ...filters]);
-  const text = (key: string, label: string, width = 130) => (
-    <input
-      type="search"
-      aria-label={label}
-      placeholder={label}
-      defaultValue={get(key)}
-      style={{ width }}
-      onKeyDown={(event) => event.key === 'Enter' && set(key, event.currentTarget.value.trim())}
-      onBlur={(event) => set(key, event.currentTarget.value.trim())}
+  const text = (key: string, label: string, width?: number) => (
+    <FilterField
+      label={label}
+      value={get(key)}
+      width={width}
+      onCommit={(value) => set(key, value)}
     />
   );
   return (

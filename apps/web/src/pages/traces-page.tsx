@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { Trace } from '../api/types';
 import { ExperimentHeader } from '../components/experiment-tabs';
+import { FilterField } from '../components/filter-field';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { formatCost, formatDuration, formatNumber, formatTime } from '../lib/format';
 import { previewText, quote, searchTraces, sessionKey, userKey } from '../lib/traces';
@@ -75,15 +76,12 @@ export default function TracesPage() {
     setMore(undefined);
     setParams(next, { replace: true });
   };
-  const field = (key: string, label: string, width = 130) => (
-    <input
-      type="search"
-      aria-label={label}
-      placeholder={label}
-      defaultValue={params.get(key) ?? ''}
-      style={{ width }}
-      onKeyDown={(event) => event.key === 'Enter' && set(key, event.currentTarget.value.trim())}
-      onBlur={(event) => set(key, event.currentTarget.value.trim())}
+  const field = (key: string, label: string, width?: number) => (
+    <FilterField
+      label={label}
+      value={params.get(key) ?? ''}
+      width={width}
+      onCommit={(value) => set(key, value)}
     />
   );
   const sortBy = (key: string) =>
