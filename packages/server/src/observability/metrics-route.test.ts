@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedDashboardFixture } from '../dashboards/test-kit/dashboard-fixtures.js';
 import { openTestApp, type TestApp } from '../test-kit/test-app.js';
 import { testBackends } from '../test-kit/test-backends.js';
-import { otlpProtobufRequest, ragTrace } from '../tracing/test-kit/otlp-requests.js';
+import { postOtlpSpans, ragTrace } from '../tracing/test-kit/otlp-requests.js';
 
 interface Sample {
   name: string;
@@ -101,12 +101,7 @@ describe.each(testBackends())('GET /metrics on $name', (backend) => {
 
   it('counts spans ingested over OTLP', async () => {
     const spans = ragTrace();
-    const response = await test.app.inject({
-      method: 'POST',
-      url: '/v1/traces',
-      headers: { 'content-type': 'application/x-protobuf' },
-      payload: Buffer.from(otlpProtobufRequest(spans)),
-    });
+    const response = await postOtlpSpans(test.app, spans);
     expect(response.statusCode).toBe(200);
     const { samples } = await scrape();
     expect(value(samples, 'cairn_ingested_total', { kind: 'spans' })).toBe(spans.length);

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../test-kit/test-app.js';
 import { testBackends } from '../test-kit/test-backends.js';
-import {
-  hexId,
-  otlpJsonRequest,
-  otlpProtobufRequest,
-  type TestSpan,
-} from './test-kit/otlp-requests.js';
+import { hexId, otlpJsonRequest, postOtlpSpans, type TestSpan } from './test-kit/otlp-requests.js';
 
 // MLflow writes its span attributes as JSON text, so a list arrives as one JSON string.
 const linked = (...prompts: [string, string | number][]) =>
@@ -28,7 +23,10 @@ describe.each(testBackends())('linked prompts over OTLP on $name', (backend) => 
     });
     expect(response.statusCode, response.body).toBe(200);
   };
-  const send = (spans: TestSpan[]) => post(otlpProtobufRequest(spans), 'application/x-protobuf');
+  const send = async (spans: TestSpan[]) => {
+    const response = await postOtlpSpans(test.app, spans);
+    expect(response.statusCode, response.body).toBe(200);
+  };
   const tags = async (traceId: string) =>
     (await test.app.inject({ method: 'GET', url: `/api/2.0/cairn/traces/tr-${traceId}` })).json()
       .trace.tags as Record<string, string>;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../test-kit/test-app.js';
 import { testBackends } from '../test-kit/test-backends.js';
-import { hexId, otlpProtobufRequest, ragTrace, type TestSpan } from './test-kit/otlp-requests.js';
+import { hexId, postOtlpSpans, ragTrace, type TestSpan } from './test-kit/otlp-requests.js';
 
 describe.each(testBackends())('span ingestion into traces on $name', (backend) => {
   let test: TestApp;
@@ -11,12 +11,7 @@ describe.each(testBackends())('span ingestion into traces on $name', (backend) =
   afterAll(() => test.close());
 
   const send = async (spans: TestSpan[]) => {
-    const response = await test.app.inject({
-      method: 'POST',
-      url: '/v1/traces',
-      payload: Buffer.from(otlpProtobufRequest(spans)),
-      headers: { 'content-type': 'application/x-protobuf' },
-    });
+    const response = await postOtlpSpans(test.app, spans);
     expect(response.statusCode, response.body).toBe(200);
   };
   const trace = async (traceId: string) =>

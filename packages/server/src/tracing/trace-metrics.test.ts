@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../test-kit/test-app.js';
 import { testBackends } from '../test-kit/test-backends.js';
-import { hexId, otlpProtobufRequest, type TestSpan } from './test-kit/otlp-requests.js';
+import { hexId, postOtlpSpans, type TestSpan } from './test-kit/otlp-requests.js';
 
 const base = Date.UTC(2026, 1, 1);
 const minute = 60_000;
@@ -72,12 +72,7 @@ describe.each(testBackends())('trace metrics on $name', (backend) => {
     test = await openTestApp(backend, { clock: () => base + 10 * minute });
     for (let index = 0; index < 6; index++) {
       const spans = seededTrace(index);
-      const response = await test.app.inject({
-        method: 'POST',
-        url: '/v1/traces',
-        payload: Buffer.from(otlpProtobufRequest(spans)),
-        headers: { 'content-type': 'application/x-protobuf' },
-      });
+      const response = await postOtlpSpans(test.app, spans);
       expect(response.statusCode).toBe(200);
       const [name, type, value] = assessments[index]!;
       const created = await test.app.inject({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../test-kit/test-app.js';
 import { testBackends } from '../test-kit/test-backends.js';
-import { otlpProtobufRequest, ragTrace } from './test-kit/otlp-requests.js';
+import { postOtlpSpans, ragTrace } from './test-kit/otlp-requests.js';
 import { parseTraceFilter } from './trace-filter.js';
 
 describe('parseTraceFilter', () => {
@@ -64,12 +64,7 @@ describe.each(testBackends())('trace search on $name', (backend) => {
       if (index === 5) spans[3]!.status = 2;
       if (index === 4) spans[0]!.attributes!['mlflow.spanInputs'] = '{"question":"Why Stones?"}';
       traceIds.push(`tr-${spans[0]!.traceId}`);
-      const response = await test.app.inject({
-        method: 'POST',
-        url: '/v1/traces',
-        payload: Buffer.from(otlpProtobufRequest(spans)),
-        headers: { 'content-type': 'application/x-protobuf' },
-      });
+      const response = await postOtlpSpans(test.app, spans);
       expect(response.statusCode).toBe(200);
     }
   });

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { exportTraceServiceRequest } from '../otlp-proto-schema.js';
 
 /** A span for building OTLP test requests; ids in hex, times in ns (number or decimal text). */
@@ -144,4 +145,14 @@ export function ragTrace(traceId = hexId(16), startMs = Date.now()): TestSpan[] 
       },
     },
   ];
+}
+
+/** Sends spans to `POST /v1/traces` as OTLP protobuf, as exporters do; returns the response. */
+export function postOtlpSpans(app: FastifyInstance, spans: readonly TestSpan[]) {
+  return app.inject({
+    method: 'POST',
+    url: '/v1/traces',
+    payload: Buffer.from(otlpProtobufRequest(spans)),
+    headers: { 'content-type': 'application/x-protobuf' },
+  });
 }
