@@ -3,15 +3,6 @@
 // speak OpenAI's wire (local fakes): Anthropic in, OpenAI out. Plain and streamed messages, a
 // tool-use round trip, a broken stream as APIError, a rate limit as RateLimitError, failover on 500s.
 import Anthropic from '@anthropic-ai/sdk';
-import {
-  createGatewayApp,
-  createProvider,
-  MemoryLogSink,
-  MemoryState,
-  parseGatewayConfig,
-  StateKeyStore,
-  VirtualKeys,
-} from '@cairn/gateway';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FakeOpenAIServer,
@@ -23,6 +14,7 @@ import {
   startFakeProvider,
   streamReply,
 } from '../../packages/gateway/src/test-kit/fake-provider-server.js';
+import { listenTestGateway } from './support/test-gateway.js';
 
 let primary: FakeOpenAIServer;
 let secondary: FakeOpenAIServer;
@@ -53,21 +45,8 @@ function model(baseUrl: string) {
 }
 
 async function startGateway(yaml: string) {
-  const config = parseGatewayConfig(yaml, { env: { UPSTREAM_KEY: 'sk-upstream-0123456789' } });
-  const state = new MemoryState();
-  const sink = new MemoryLogSink();
-  const keys = new VirtualKeys(new StateKeyStore(state));
-  const app = createGatewayApp(config, {
-    createProvider: (target) => createProvider(target),
-    state,
-    logSink: sink,
-    keys,
-  });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  running.push(async () => {
-    await app.close();
-    await state.close();
-  });
+  const { app, sink, keys, address, close } = await listenTestGateway(yaml);
+  running.push(close);
   const client = (apiKey = 'unused', path = '') =>
     new Anthropic({ baseURL: `${address}${path}`, apiKey, maxRetries: 0 });
   return { app, sink, keys, client };

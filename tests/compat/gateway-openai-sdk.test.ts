@@ -1,17 +1,7 @@
 // The official `openai` npm SDK pointed at Cairn's gateway on a real socket, with local fake
 // OpenAI servers as the providers: plain and streamed calls, failover on 500s and on a hang,
 // and one combined rate limit and budget across two gateway instances sharing the local Redis.
-import {
-  createGatewayApp,
-  createProvider,
-  type GatewayApp,
-  MemoryLogSink,
-  MemoryState,
-  parseGatewayConfig,
-  RedisState,
-  StateKeyStore,
-  VirtualKeys,
-} from '@cairn/gateway';
+import { type GatewayApp, RedisState } from '@cairn/gateway';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,6 +9,7 @@ import {
   startFakeOpenAI,
 } from '../../packages/gateway/src/test-kit/fake-openai-server.js';
 import { testRedisUrl, uniquePrefix } from '../../packages/gateway/src/test-kit/redis-url.js';
+import { listenTestGateway } from './support/test-gateway.js';
 
 let primary: FakeOpenAIServer;
 let secondary: FakeOpenAIServer;
@@ -45,26 +36,11 @@ function model(fake: FakeOpenAIServer, name = 'gpt-4o-mini', extra = '') {
 }
 
 async function startGateway(yaml: string, options: { redisPrefix?: string } = {}) {
-  const config = parseGatewayConfig(yaml, { env: { UPSTREAM_KEY: 'sk-upstream-0123456789' } });
   const state = options.redisPrefix
     ? await RedisState.connect(testRedisUrl, options.redisPrefix)
-    : new MemoryState();
-  const sink = new MemoryLogSink();
-  const keys = new VirtualKeys(new StateKeyStore(state));
-  const app = createGatewayApp(config, {
-    createProvider: (target) => createProvider(target),
-    state,
-    logSink: sink,
-    keys,
-  });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  running.push({
-    app,
-    close: async () => {
-      await app.close();
-      await state.close();
-    },
-  });
+    : undefined;
+  const { app, sink, keys, address, close } = await listenTestGateway(yaml, state);
+  running.push({ app, close });
   const client = (apiKey = 'unused') =>
     new OpenAI({ baseURL: `${address}/v1`, apiKey, maxRetries: 0 });
   return { app, sink, keys, client };
