@@ -14,7 +14,7 @@ import {
   startFakeProvider,
   streamReply,
 } from '../../packages/gateway/src/test-kit/fake-provider-server.js';
-import { listenTestGateway } from './support/test-gateway.js';
+import { listenTestGateway } from '../../packages/gateway/src/test-kit/listen-test-gateway.js';
 
 let primary: FakeOpenAIServer;
 let secondary: FakeOpenAIServer;

@@ -8,8 +8,8 @@ import {
   type FakeOpenAIServer,
   startFakeOpenAI,
 } from '../../packages/gateway/src/test-kit/fake-openai-server.js';
+import { listenTestGateway } from '../../packages/gateway/src/test-kit/listen-test-gateway.js';
 import { testRedisUrl, uniquePrefix } from '../../packages/gateway/src/test-kit/redis-url.js';
-import { listenTestGateway } from './support/test-gateway.js';
 
 let primary: FakeOpenAIServer;
 let secondary: FakeOpenAIServer;
@@ -39,7 +39,7 @@ async function startGateway(yaml: string, options: { redisPrefix?: string } = {}
   const state = options.redisPrefix
     ? await RedisState.connect(testRedisUrl, options.redisPrefix)
     : undefined;
-  const { app, sink, keys, address, close } = await listenTestGateway(yaml, state);
+  const { app, sink, keys, address, close } = await listenTestGateway(yaml, { state });
   running.push({ app, close });
   const client = (apiKey = 'unused') =>
     new OpenAI({ baseURL: `${address}/v1`, apiKey, maxRetries: 0 });

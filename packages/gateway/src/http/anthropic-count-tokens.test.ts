@@ -2,14 +2,14 @@
 // fake Anthropic for an anthropic target, estimated for others, with Anthropic's error classes.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseGatewayConfig } from '../config/parse-config.js';
-import { StateKeyStore } from '../keys/state-key-store.js';
-import { VirtualKeys } from '../keys/virtual-keys.js';
-import { MemoryLogSink } from '../logging/log-sink.js';
-import { createProvider } from '../providers/index.js';
-import { MemoryState } from '../state/memory-state.js';
-import { type FakeProviderServer, jsonReply, startFakeProvider } from '../test-kit/index.js';
-import { createGatewayApp, type GatewayApp } from './gateway-app.js';
+import type { MemoryLogSink } from '../logging/log-sink.js';
+import {
+  type FakeProviderServer,
+  jsonReply,
+  listenTestGateway,
+  startFakeProvider,
+} from '../test-kit/index.js';
+import type { GatewayApp } from './gateway-app.js';
 
 const anthropicKey = 'sk-ant-provider-secret-0123456789';
 let fakeAnthropic: FakeProviderServer;
@@ -18,6 +18,7 @@ let sink: MemoryLogSink;
 let virtualKey: string;
 let scopedKey: string;
 let address: string;
+let closeGateway: () => Promise<void>;
 
 beforeAll(async () => {
   fakeAnthropic = await startFakeProvider();
@@ -35,21 +36,14 @@ routes:
     model: { provider: openai, name: text-embedding-3-small, config: { openai_api_key: $OPENAI_KEY } }
 `;
   const env = { ANTHROPIC_KEY: anthropicKey, OPENAI_KEY: 'sk-openai-secret-0123456789' };
-  const state = new MemoryState();
-  const keys = new VirtualKeys(new StateKeyStore(state));
-  sink = new MemoryLogSink();
-  app = createGatewayApp(parseGatewayConfig(yaml, { env }), {
-    createProvider: (model) => createProvider(model),
-    state,
-    keys,
-    logSink: sink,
-  });
-  virtualKey = (await keys.create({ name: 'counter' })).secret;
-  scopedKey = (await keys.create({ name: 'chat only', routes: ['chat'] })).secret;
-  address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const started = await listenTestGateway(yaml, { env });
+  ({ app, sink, address } = started);
+  virtualKey = (await started.keys.create({ name: 'counter' })).secret;
+  scopedKey = (await started.keys.create({ name: 'chat only', routes: ['chat'] })).secret;
+  closeGateway = started.close;
 });
 afterAll(async () => {
-  await app.close();
+  await closeGateway();
   await fakeAnthropic.close();
 });
 afterEach(() => {

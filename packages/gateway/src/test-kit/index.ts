@@ -15,4 +15,5 @@ export {
   textReply,
   within,
 } from './fake-provider-server.js';
+export { listenTestGateway } from './listen-test-gateway.js';
 export { type SigV4Check, verifySigV4 } from './sigv4-verifier.js';
