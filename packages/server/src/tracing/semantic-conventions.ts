@@ -126,6 +126,7 @@ export function spanSemantics(
   // The Vercel AI SDK repeats its model calls' usage on the enclosing ai.generateText/ai.embed/…
   // span; counting it there as well would double the trace's tokens and cost.
   const usage = isVercelSummarySpan(attributes) ? null : usageOf(attributes);
+  const traceTags = stringMapOf(attributes[traceTagsAttribute]);
   return {
     spanType: spanTypeOf(attributes, model),
     model,
@@ -158,32 +159,32 @@ export function spanSemantics(
       stringOf(attributes['session.id']) ??
       stringOf(attributes['gen_ai.conversation.id']),
     user: stringOf(attributes['mlflow.trace.user']) ?? stringOf(attributes['user.id']),
-    ...traceTagsOf(attributes),
+    linkedPrompts: takeLinkedPrompts(attributes, traceTags),
+    traceTags,
     traceMetadata: stringMapOf(attributes[traceMetadataAttribute]),
   };
 }
 
-/** The span's trace tags, with the prompt versions it links taken out of them. */
-function traceTagsOf(
+/**
+ * The prompt versions a span links, taken out of its trace `tags` (which lose that key), then
+ * from its `mlflow.linkedPrompts` attribute; null when it links none (most spans: two lookups).
+ */
+function takeLinkedPrompts(
   attributes: Record<string, unknown>,
-): Pick<SpanSemantics, 'traceTags' | 'linkedPrompts'> {
-  const tags = stringMapOf(attributes[traceTagsAttribute]);
+  tags: Record<string, string> | null,
+): LinkedPrompt[] | null {
+  const fromTags = tags?.[linkedPromptsTag];
   const attribute = attributes[linkedPromptsTag];
-  if (tags?.[linkedPromptsTag] === undefined && (attribute === undefined || attribute === null)) {
-    return { traceTags: tags, linkedPrompts: null };
-  }
+  if (fromTags === undefined && (attribute === undefined || attribute === null)) return null;
   const prompts: LinkedPrompt[] = [];
-  if (tags?.[linkedPromptsTag] !== undefined) {
-    prompts.push(...(parseLinkedPrompts(tags[linkedPromptsTag]) ?? []));
-    delete tags[linkedPromptsTag];
+  if (fromTags !== undefined) {
+    prompts.push(...(parseLinkedPrompts(fromTags) ?? []));
+    delete tags![linkedPromptsTag];
   }
   const fromAttribute =
     typeof attribute === 'string' ? parseLinkedPrompts(attribute) : linkedPromptsOf(attribute);
   prompts.push(...(fromAttribute ?? []));
-  return {
-    traceTags: tags && Object.keys(tags).length > 0 ? tags : null,
-    linkedPrompts: prompts.length > 0 ? prompts : null,
-  };
+  return prompts.length > 0 ? prompts : null;
 }
 
 /**
