@@ -8,6 +8,7 @@ import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { allMigrations } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
 import type { StorageDialect } from './storage-dialect.js';
+import { WalSync } from './wal-sync.js';
 import { WriteQueue } from './write-queue.js';
 
 /** An open metadata database: the query builder, its dialect, and the group-commit write lane. */
@@ -96,9 +97,11 @@ const walCheckpointPages = 10_000;
 function openSqlite(path: string): Storage {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
-  // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable before we answer.
+  // WAL lets readers run beside the writer. A commit is durable before we answer: synced by
+  // SQLite itself in memory (nothing to sync), by WalSync on the thread pool for a file.
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  const walSync = path === ':memory:' ? undefined : new WalSync(`${path}-wal`);
+  sqlite.pragma(walSync ? 'synchronous = NORMAL' : 'synchronous = FULL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = OFF');
   sqlite.pragma(`wal_autocheckpoint = ${walCheckpointPages}`);
@@ -109,8 +112,11 @@ function openSqlite(path: string): Storage {
     db,
     dialect: 'sqlite',
     sqlite,
-    writes: new WriteQueue(db),
-    close: () => db.destroy(),
+    writes: new WriteQueue(db, walSync ? { durable: () => walSync.sync() } : {}),
+    close: async () => {
+      await walSync?.close();
+      await db.destroy();
+    },
   };
 }
 

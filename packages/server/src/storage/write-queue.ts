@@ -19,11 +19,20 @@ interface PendingWrite {
 export class WriteQueue {
   private pending: PendingWrite[] = [];
   private flushing = false;
+  private readonly durable: (() => Promise<void>) | undefined;
+  private readonly maxGroupSize: number;
 
+  /**
+   * `durable`, when given, makes the writes committed so far durable (see WalSync); callers hear
+   * of their commit only after it resolves, while the next group is already being written.
+   */
   constructor(
     private readonly db: Kysely<DatabaseSchema>,
-    private readonly maxGroupSize = 256,
-  ) {}
+    options: { durable?: () => Promise<void>; maxGroupSize?: number } = {},
+  ) {
+    this.durable = options.durable;
+    this.maxGroupSize = options.maxGroupSize ?? 256;
+  }
 
   /** Runs `work` inside a committed transaction, grouped with concurrent writes. */
   run<T>(work: WriteWork<T>): Promise<T> {
@@ -62,18 +71,35 @@ export class WriteQueue {
           for (const write of group) values.push(await write.work(trx));
           return values;
         });
-        for (const [index, write] of group.entries()) write.resolve(results[index]);
+        this.settle(group.map((write, index) => [write, results[index]]));
         return;
       } catch {
         // Fall through: run each write alone so only the failing one reports its error.
       }
     }
+    const committed: [PendingWrite, unknown][] = [];
     for (const write of group) {
       try {
-        write.resolve(await this.db.transaction().execute(write.work));
+        committed.push([write, await this.db.transaction().execute(write.work)]);
       } catch (error) {
         write.reject(error);
       }
     }
+    this.settle(committed);
+  }
+
+  /** Answers committed writes, once they are durable. */
+  private settle(committed: [PendingWrite, unknown][]): void {
+    if (committed.length === 0) return;
+    const answer = () => {
+      for (const [write, value] of committed) write.resolve(value);
+    };
+    if (!this.durable) {
+      answer();
+      return;
+    }
+    this.durable().then(answer, (error) => {
+      for (const [write] of committed) write.reject(error);
+    });
   }
 }
