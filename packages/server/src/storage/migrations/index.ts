@@ -11,6 +11,7 @@ import { modelCardQueueMigration } from './009-model-card-queue.js';
 import { dashboardScopeMigration } from './010-dashboard-scope.js';
 import { dashboardQueriesMigration } from './011-dashboard-queries.js';
 import { traceScopeColumnsMigration } from './012-trace-scope-columns.js';
+import { traceMetadataWithoutRowidMigration } from './013-trace-metadata-without-rowid.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -26,5 +27,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '010-dashboard-scope': dashboardScopeMigration(dialect),
     '011-dashboard-queries': dashboardQueriesMigration(dialect),
     '012-trace-scope-columns': traceScopeColumnsMigration(dialect),
+    '013-trace-metadata-without-rowid': traceMetadataWithoutRowidMigration(dialect),
   };
 }
