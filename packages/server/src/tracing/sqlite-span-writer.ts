@@ -11,8 +11,13 @@ import {
 } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
 import type { EncodedBatch, SpanWriter } from './span-writer.js';
-import { traceRowColumns, traceRows, traceRowUpsert } from './trace-row.js';
-import { isScopeKey, scopeColumnsSetParams, scopeColumnsSetText } from './trace-scope-columns.js';
+import {
+  traceRowColumns,
+  traceRowScopeColumns,
+  traceRowScopeUpsert,
+  traceRows,
+  traceRowUpsert,
+} from './trace-row.js';
 
 const spanColumns = `trace_id, span_id, parent_span_id, otel_trace_id, name, span_type, kind,
   start_time_ns, end_time_ns, status, status_message, model, input_tokens, output_tokens,
@@ -82,8 +87,9 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
     ),
     deleteSpan: sqlite.prepare('delete from spans where rowid = ?'),
     upsertTrace: sqlite.prepare(
-      `insert into trace_info (${traceRowColumns}) values (${Array(14).fill('?').join(',')})
-       ${traceRowUpsert}`,
+      `insert into trace_info (${traceRowColumns}, ${traceRowScopeColumns})
+       values (${Array(17).fill('?').join(',')})
+       ${traceRowUpsert}, ${traceRowScopeUpsert}`,
     ),
     rename: sqlite.prepare('update trace_info set name = ? where request_id = ?'),
     addModelUsage: sqlite.prepare(
@@ -99,9 +105,6 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
     metadata: sqlite.prepare(
       `insert into trace_request_metadata (request_id, key, value) values (?, ?, ?)
        on conflict (request_id, key) do nothing`,
-    ),
-    syncScopeColumns: sqlite.prepare(
-      `update trace_info set ${scopeColumnsSetText} where request_id = ?`,
     ),
     storedLinkedPrompts: sqlite
       .prepare(
@@ -184,6 +187,9 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
         row.totalTokens,
         row.cost,
         row.spanCount,
+        row.userId,
+        row.sessionId,
+        row.route,
       );
     }
     for (const seed of batch.traces) {
@@ -200,12 +206,7 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
         delta.spanCount,
       );
     }
-    const scoped = new Set<string>();
-    for (const row of metadataRows(batch)) {
-      s.metadata.run(row);
-      if (isScopeKey(row[1])) scoped.add(row[0]);
-    }
-    for (const requestId of scoped) s.syncScopeColumns.run(...scopeColumnsSetParams, requestId);
+    for (const row of metadataRows(batch)) s.metadata.run(row);
     // Linked prompts merge into the stored tag; this transaction is the only writer, so exact.
     const linking = tracesLinkingPrompts(batch);
     const storedLinkedPrompts = new Map<string, string>(

@@ -1,5 +1,6 @@
 import type { SpanBatch, UsageDelta } from './span-batch.js';
 import { previewOf } from './span-record.js';
+import { scopeColumnKeys } from './trace-scope-columns.js';
 
 /** What one batch writes into one trace_info row: insert values, or additions when it exists. */
 export interface TraceRow {
@@ -17,6 +18,10 @@ export interface TraceRow {
   totalTokens: number;
   cost: number;
   spanCount: number;
+  /** The batch's user, session and gateway route for the trace (see trace-scope-columns.ts). */
+  userId: string | null;
+  sessionId: string | null;
+  route: string | null;
 }
 
 /** The trace_info columns of `TraceRow`, in its field order. */
@@ -45,6 +50,17 @@ export const traceRowUpsert = `on conflict (request_id) do update set
     then excluded.execution_time_ms else trace_info.execution_time_ms end,
   status = case when trace_info.status = 'IN_PROGRESS' and excluded.root_span_id is not null
     then excluded.status else trace_info.status end`;
+
+/**
+ * `trace_info`'s metadata copies, set by the insert itself: a new trace takes the batch's values;
+ * an existing one keeps a value it has, since span metadata never replaces a stored entry (the
+ * first wins), and a null column means there is none. This spares SQLite's writer an UPDATE per
+ * trace re-reading the metadata rows.
+ */
+export const traceRowScopeColumns = 'user_id, session_id, route';
+export const traceRowScopeUpsert = `user_id = coalesce(trace_info.user_id, excluded.user_id),
+  session_id = coalesce(trace_info.session_id, excluded.session_id),
+  route = coalesce(trace_info.route, excluded.route)`;
 
 /**
  * The trace rows of a batch. Without its root a trace is IN_PROGRESS from its earliest span;
@@ -84,6 +100,10 @@ export function traceRows(
       totalTokens: delta?.totalTokens ?? 0,
       cost: delta?.cost ?? 0,
       spanCount: delta?.spanCount ?? 0,
+      // As metadataRows orders them: the span's own user and session before metadata entries.
+      userId: seed.user ?? seed.metadata?.[scopeColumnKeys.user_id] ?? null,
+      sessionId: seed.session ?? seed.metadata?.[scopeColumnKeys.session_id] ?? null,
+      route: seed.metadata?.[scopeColumnKeys.route] ?? null,
     };
   });
 }

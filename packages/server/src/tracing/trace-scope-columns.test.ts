@@ -120,6 +120,32 @@ describe.each(testBackends())(
       expect(await columns(traceId)).toEqual({ user_id: 'dave', session_id: 's-9', route: 'rag' });
     });
 
+    it('OTLP spans for a trace the REST API logged keep its values and fill the missing ones', async () => {
+      const spans = ragTrace();
+      const traceId = `tr-${spans[0]!.traceId}`;
+      await call('POST', '/api/3.0/mlflow/traces', {
+        trace: {
+          trace_info: {
+            trace_id: traceId,
+            trace_location: {
+              type: 'MLFLOW_EXPERIMENT',
+              mlflow_experiment: { experiment_id: '0' },
+            },
+            request_time: '2026-01-01T00:00:00.000Z',
+            state: 'OK',
+            trace_metadata: { 'mlflow.trace.user': 'erin' },
+          },
+        },
+      });
+      spans[0]!.attributes!['cairn.trace.metadata'] = JSON.stringify({ [route]: 'chat' });
+      await sendSpans(spans);
+      expect(await columns(traceId)).toEqual({
+        user_id: 'erin',
+        session_id: 'session-1',
+        route: 'chat',
+      });
+    });
+
     it("the MLflow 2 SDK's start and end trace fill them, end-trace metadata replacing", async () => {
       const started = await call('POST', '/api/2.0/mlflow/traces', {
         experiment_id: '0',

@@ -33,13 +33,3 @@ export function scopeColumnsSetSql(): RawBuilder<unknown> {
     ),
   );
 }
-
-/** The same `set` list as SQLite text with `?` placeholders, and its parameters, in order. */
-export const scopeColumnsSetText = Object.keys(scopeColumnKeys)
-  .map(
-    (column) =>
-      `${column} = (select m.value from trace_request_metadata m
-        where m.request_id = trace_info.request_id and m.key = ?)`,
-  )
-  .join(', ');
-export const scopeColumnsSetParams = Object.values(scopeColumnKeys);
