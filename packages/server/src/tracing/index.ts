@@ -66,6 +66,7 @@ export function registerTracingRoutes(app: FastifyInstance, context: AppContext)
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await sweeping;
+    await service.close();
     await service.store.statistics.settled();
   });
 }

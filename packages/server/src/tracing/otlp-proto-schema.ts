@@ -136,3 +136,12 @@ const root = protobuf.Root.fromJSON(otlpDescriptor);
 export const exportTraceServiceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
 /** The ExportTraceServiceResponse message type. */
 export const exportTraceServiceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
+
+/** An ExportTraceServiceResponse; `rejected` spans are reported as a partial success. */
+export function encodeOtlpProtobufResponse(rejected = 0, errorMessage = ''): Uint8Array {
+  const response =
+    rejected > 0 || errorMessage !== ''
+      ? { partialSuccess: { rejectedSpans: rejected, errorMessage } }
+      : {};
+  return exportTraceServiceResponse.encode(exportTraceServiceResponse.create(response)).finish();
+}

@@ -1,4 +1,3 @@
-import { exportTraceServiceResponse } from './otlp-proto-schema.js';
 import { OtlpDecodeError, type OtlpEvent, type OtlpLink, type OtlpSpan } from './otlp-span.js';
 import { ProtobufReader } from './protobuf-reader.js';
 
@@ -298,13 +297,4 @@ function idText(buffer: Buffer, start: number, end: number, length: number, what
 /** Decoded UTF-8 has no unpaired surrogates (invalid bytes became U+FFFD); only NUL needs replacing. */
 function cleanText(text: string): string {
   return text.indexOf('\0') === -1 ? text : text.replaceAll('\0', '\uFFFD');
-}
-
-/** An ExportTraceServiceResponse; `rejected` spans are reported as a partial success. */
-export function encodeOtlpProtobufResponse(rejected = 0, errorMessage = ''): Uint8Array {
-  const response =
-    rejected > 0 || errorMessage !== ''
-      ? { partialSuccess: { rejectedSpans: rejected, errorMessage } }
-      : {};
-  return exportTraceServiceResponse.encode(exportTraceServiceResponse.create(response)).finish();
 }

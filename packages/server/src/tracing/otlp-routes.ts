@@ -3,9 +3,8 @@ import { gunzip, inflate } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CairnError, invalidParameter } from '../errors.js';
 import { recordIngestion } from '../observability/index.js';
-import { decodeOtlpJson } from './otlp-json.js';
-import { decodeOtlpProtobuf, encodeOtlpProtobufResponse } from './otlp-protobuf.js';
-import { OtlpDecodeError, type OtlpSpan } from './otlp-span.js';
+import { encodeOtlpProtobufResponse } from './otlp-proto-schema.js';
+import { OtlpDecodeError } from './otlp-span.js';
 import type { TraceService } from './trace-service.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -38,17 +37,16 @@ export function registerOtlpRoutes(app: FastifyInstance, service: TraceService):
       }
       const body = await decompressed(request);
       if (body.length === 0) throw invalidParameter('The OTLP request body is empty.');
-      let spans: OtlpSpan[];
+      const header = request.headers['x-mlflow-experiment-id'];
+      const experimentId = (Array.isArray(header) ? header[0] : header)?.trim() || '0';
+      let stored: number;
       try {
-        spans = isProtobuf ? decodeOtlpProtobuf(body) : decodeOtlpJson(parseJson(body));
+        stored = await service.ingestOtlp(experimentId, body, isProtobuf ? 'protobuf' : 'json');
       } catch (error) {
         if (error instanceof OtlpDecodeError) throw invalidParameter(error.message);
         throw error;
       }
-      const header = request.headers['x-mlflow-experiment-id'];
-      const experimentId = (Array.isArray(header) ? header[0] : header)?.trim() || '0';
-      await service.ingest(experimentId, spans);
-      recordIngestion(request, 'spans', spans.length);
+      recordIngestion(request, 'spans', stored);
       return respond(reply, isProtobuf);
     });
   });
@@ -88,12 +86,4 @@ async function decompressed(request: FastifyRequest): Promise<Buffer> {
     );
   }
   return raw;
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new OtlpDecodeError(`Body is not valid JSON: ${(error as Error).message}`);
-  }
 }

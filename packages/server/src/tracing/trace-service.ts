@@ -2,6 +2,8 @@ import type { PriceCatalogue } from '@cairn/spec';
 import { type ArtifactRepository, proxiedArtifactPath } from '../artifacts/index.js';
 import { CairnError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
+import { OtlpDecoder } from './otlp-decoder.js';
+import type { OtlpEncoding } from './otlp-decoding.js';
 import type { OtlpSpan } from './otlp-span.js';
 import { toSpanRecord } from './span-record.js';
 import { TraceReader } from './trace-reader.js';
@@ -20,6 +22,7 @@ const maxTracesJsonBytes = 256 * 1024 * 1024;
 export class TraceService {
   readonly store: TraceStore;
   readonly reader: TraceReader;
+  private readonly decoder: OtlpDecoder;
 
   constructor(
     storage: Storage,
@@ -29,6 +32,12 @@ export class TraceService {
   ) {
     this.store = new TraceStore(storage, log);
     this.reader = new TraceReader(storage);
+    this.decoder = new OtlpDecoder(prices);
+  }
+
+  /** Stops the OTLP decoding thread, if it started. */
+  close(): Promise<void> {
+    return this.decoder.close();
   }
 
   /**
@@ -67,6 +76,23 @@ export class TraceService {
     const experiment = await this.store.experiment(experimentId);
     const records = spans.map((span) => toSpanRecord(span, this.prices));
     await this.store.logSpans(experiment.id, records);
+  }
+
+  /**
+   * Ingests an OTLP/HTTP request body into an experiment (one all-or-nothing write); returns the
+   * number of spans stored. A body that is not a valid request throws OtlpDecodeError.
+   */
+  async ingestOtlp(
+    experimentId: string,
+    body: Uint8Array,
+    encoding: OtlpEncoding,
+  ): Promise<number> {
+    const [experiment, batch] = await Promise.all([
+      this.store.experiment(experimentId),
+      this.decoder.decode(body, encoding),
+    ]);
+    await this.store.logBatch(experiment.id, batch);
+    return batch.spans.length;
   }
 
   /** A trace, after lazily importing MLflow 2 spans that arrived as an artifact after the trace ended. */

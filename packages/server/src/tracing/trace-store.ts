@@ -4,7 +4,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { invalidParameter, resourceDoesNotExist } from '../errors.js';
 import type { DatabaseSchema, Storage } from '../storage/index.js';
 import { lockTraces } from './postgres-span-writer.js';
-import { planBatch } from './span-batch.js';
+import { planBatch, type SpanBatch } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
 import { createSpanWriter, type SpanWriter } from './span-writer.js';
 import type { TraceRecord } from './trace-record.js';
@@ -129,10 +129,14 @@ export class TraceStore {
 
   /** Ingests decoded spans into `experimentId` as one durable, all-or-nothing write. */
   async logSpans(experimentId: number, spans: readonly SpanRecord[]): Promise<void> {
-    if (spans.length === 0) return;
-    const encoded = this.writer.encode(planBatch(spans));
-    await this.writer.write(experimentId, encoded);
-    this.statistics.noteTraces(encoded.batch.traces.length);
+    await this.logBatch(experimentId, planBatch(spans));
+  }
+
+  /** Writes a planned batch of spans (see `logSpans`). */
+  async logBatch(experimentId: number, batch: SpanBatch): Promise<void> {
+    if (batch.spans.length === 0) return;
+    await this.writer.write(experimentId, this.writer.encode(batch));
+    this.statistics.noteTraces(batch.traces.length);
   }
 
   /** Records that a trace's `traces.json` artifact has been read into the span store. */
