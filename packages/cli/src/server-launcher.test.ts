@@ -10,6 +10,7 @@ import {
   gatewayServes,
   hasSemiSpaceFlag,
   isInspecting,
+  mallocEnvFor,
   requestedWorkers,
   serverV8Flags,
   shouldRelaunch,
@@ -40,6 +41,11 @@ describe('server launcher decisions', () => {
       ...serverV8Flags,
     ]);
     expect(workerExecArgv(['--max-semi-space-size=8'])).toEqual(['--max-semi-space-size=8']);
+  });
+
+  it("adds the server's malloc settings that the environment does not set", () => {
+    expect(mallocEnvFor({})).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' });
+    expect(mallocEnvFor({ MALLOC_ARENA_MAX: '8' })).toEqual({ MALLOC_MMAP_THRESHOLD_: '65536' });
   });
 
   it('relaunches a serving gateway, not --check nor the keys subcommands', () => {
@@ -152,6 +158,10 @@ function commandLine(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 }
 
+function environment(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+}
+
 describe('cairn server launcher (built CLI)', () => {
   it('serves from one child running with the V8 flags, and stops on SIGINT with 0', async () => {
     const server = await startServer();
@@ -159,6 +169,9 @@ describe('cairn server launcher (built CLI)', () => {
     expect(children).toHaveLength(1);
     expect(commandLine(children[0]!)).toEqual(expect.arrayContaining([...serverV8Flags]));
     expect(commandLine(server.child.pid!)).not.toContain(youngGenerationFlag);
+    expect(environment(children[0]!)).toEqual(
+      expect.arrayContaining(['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=65536']),
+    );
     server.child.kill('SIGINT');
     expect(await server.exited).toEqual({ code: 0, signal: null });
   });

@@ -7,7 +7,7 @@ import {
   startServer,
 } from '@cairn/server';
 import type { Command } from 'commander';
-import { workerExecArgv } from '../server-launcher.js';
+import { mallocEnvFor, workerExecArgv } from '../server-launcher.js';
 import { parsePort, parsePositiveInteger } from './option-parsers.js';
 
 /** `cairn server`: the tracking server, with MLflow's flag names. */
@@ -108,7 +108,7 @@ async function superviseWorkers(config: ServerConfig): Promise<void> {
       console.error(
         `cairn: worker ${worker.process.pid} stopped (${signal ?? `code ${code}`}); starting another`,
       );
-      cluster.fork();
+      cluster.fork(mallocEnvFor());
       return;
     }
     // A worker that never served failed to start (bad store, port taken): retrying cannot help.
@@ -126,9 +126,10 @@ async function superviseWorkers(config: ServerConfig): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // Workers get the server's V8 heap flags, as the launcher gives them (see server-launcher.ts).
+  // Workers get the server's V8 heap flags and malloc settings, as the launcher gives them (see
+  // server-launcher.ts).
   cluster.setupPrimary({ execArgv: workerExecArgv() });
-  for (let index = 0; index < config.workers; index++) cluster.fork();
+  for (let index = 0; index < config.workers; index++) cluster.fork(mallocEnvFor());
 }
 
 function describeStores(config: ServerConfig): string {
