@@ -36,7 +36,8 @@ const keyValue = (key, value) =>
   Buffer.concat([stringField(1, key), bytesField(2, anyValue(value))]);
 
 /**
- * Encodes one Span; returns the bytes and the offset of the 16 trace-id bytes within them.
+ * Encodes one Span; returns the bytes, the offset of the 16 trace-id bytes within them and that
+ * of the start time's 8 bytes (the end time's follow 9 bytes later, after its field tag).
  * Span fields: 1 trace_id, 2 span_id, 4 parent_span_id, 5 name, 6 kind, 7/8 times, 9 attributes, 15 status.
  */
 function encodeSpan(span) {
@@ -48,12 +49,15 @@ function encodeSpan(span) {
     ...(span.parentSpanId ? [bytesField(4, span.parentSpanId)] : []),
     stringField(5, span.name),
     varintField(6, 1),
+  ];
+  const timeOffset = parts.reduce((length, part) => length + part.length, 0) + 1;
+  parts.push(
     fixed64Field(7, span.start),
     fixed64Field(8, span.end),
     ...Object.entries(span.attributes).map(([key, value]) => bytesField(9, keyValue(key, value))),
     bytesField(15, varintField(3, 1)),
-  ];
-  return { bytes: Buffer.concat(parts), traceIdOffset: head.length };
+  );
+  return { bytes: Buffer.concat(parts), traceIdOffset: head.length, timeOffset };
 }
 
 /**
@@ -123,18 +127,31 @@ export function otlpBatchTemplate({
   let position = resourceField.length + scopeField.length;
   for (const [index, span] of encoded.entries()) {
     position += spanFields[index].length;
-    offsets.push({ traceIndex: spans[index].traceIndex, at: position + span.traceIdOffset });
+    offsets.push({
+      traceIndex: spans[index].traceIndex,
+      at: position + span.traceIdOffset,
+      time: position + span.timeOffset,
+    });
     position += span.bytes.length;
   }
   return {
     spanCount: spans.length,
-    /** A copy of the batch with new random trace ids, or all spans in the trace `fixedTraceId` (hex). */
-    stamp(fixedTraceId) {
+    /**
+     * A copy of the batch with new random trace ids, or all spans in the trace `fixedTraceId`
+     * (hex); with `startMs`, its times moved so that its first trace starts then.
+     */
+    stamp(fixedTraceId, startMs) {
       const copy = Buffer.from(body);
       const ids = Array.from({ length: tracesPerBatch }, () =>
         fixedTraceId ? Buffer.from(fixedTraceId, 'hex') : randomFillSync(Buffer.alloc(16)),
       );
-      for (const { traceIndex, at } of offsets) ids[traceIndex].copy(copy, at);
+      const shiftNs = startMs === undefined ? 0n : BigInt(startMs - baseMs) * 1_000_000n;
+      for (const { traceIndex, at, time } of offsets) {
+        ids[traceIndex].copy(copy, at);
+        if (shiftNs === 0n) continue;
+        copy.writeBigUInt64LE(copy.readBigUInt64LE(time) + shiftNs, time);
+        copy.writeBigUInt64LE(copy.readBigUInt64LE(time + 9) + shiftNs, time + 9);
+      }
       return { body: copy, traceIds: ids.map((id) => `tr-${id.toString('hex')}`) };
     },
   };
