@@ -41,9 +41,11 @@ describe('OtlpDecoder', () => {
     decoder = new OtlpDecoder();
     const body = otlpProtobufRequest(ragTrace());
     await decoder.decode(body, 'protobuf');
-    const inFlight = decoder.decode(body, 'protobuf');
+    const inFlight = expect(decoder.decode(body, 'protobuf')).rejects.toThrow(
+      /decoding thread stopped/,
+    );
     await decoder.close();
-    await expect(inFlight).rejects.toThrow(/decoding thread stopped/);
+    await inFlight;
     const batch = await decoder.decode(body, 'protobuf');
     expect(batch.spans.length).toBeGreaterThan(0);
   });
