@@ -26,6 +26,22 @@ describe.each(testBackends())(
       expect(response.statusCode, response.body).toBe(200);
       return Buffer.isBuffer(payload) ? undefined : response.json();
     };
+    /** MLflow 3's log-trace of a finished trace with this metadata. */
+    const logTraceV3 = (traceId: string, metadata: Record<string, string>) =>
+      call('POST', '/api/3.0/mlflow/traces', {
+        trace: {
+          trace_info: {
+            trace_id: traceId,
+            trace_location: {
+              type: 'MLFLOW_EXPERIMENT',
+              mlflow_experiment: { experiment_id: '0' },
+            },
+            request_time: '2026-01-01T00:00:00.000Z',
+            state: 'OK',
+            trace_metadata: metadata,
+          },
+        },
+      });
     const sendSpans = (spans: TestSpan[]) =>
       call('POST', '/v1/traces', Buffer.from(otlpProtobufRequest(spans)));
 
@@ -99,23 +115,10 @@ describe.each(testBackends())(
 
     it("the v3 REST API's trace metadata fills them", async () => {
       const traceId = `tr-${hexId(16)}`;
-      await call('POST', '/api/3.0/mlflow/traces', {
-        trace: {
-          trace_info: {
-            trace_id: traceId,
-            trace_location: {
-              type: 'MLFLOW_EXPERIMENT',
-              mlflow_experiment: { experiment_id: '0' },
-            },
-            request_time: '2026-01-01T00:00:00.000Z',
-            state: 'OK',
-            trace_metadata: {
-              'mlflow.trace.user': 'dave',
-              'mlflow.trace.session': 's-9',
-              [route]: 'rag',
-            },
-          },
-        },
+      await logTraceV3(traceId, {
+        'mlflow.trace.user': 'dave',
+        'mlflow.trace.session': 's-9',
+        [route]: 'rag',
       });
       expect(await columns(traceId)).toEqual({ user_id: 'dave', session_id: 's-9', route: 'rag' });
     });
@@ -123,20 +126,7 @@ describe.each(testBackends())(
     it('OTLP spans for a trace the REST API logged keep its values and fill the missing ones', async () => {
       const spans = ragTrace();
       const traceId = `tr-${spans[0]!.traceId}`;
-      await call('POST', '/api/3.0/mlflow/traces', {
-        trace: {
-          trace_info: {
-            trace_id: traceId,
-            trace_location: {
-              type: 'MLFLOW_EXPERIMENT',
-              mlflow_experiment: { experiment_id: '0' },
-            },
-            request_time: '2026-01-01T00:00:00.000Z',
-            state: 'OK',
-            trace_metadata: { 'mlflow.trace.user': 'erin' },
-          },
-        },
-      });
+      await logTraceV3(traceId, { 'mlflow.trace.user': 'erin' });
       spans[0]!.attributes!['cairn.trace.metadata'] = JSON.stringify({ [route]: 'chat' });
       await sendSpans(spans);
       expect(await columns(traceId)).toEqual({

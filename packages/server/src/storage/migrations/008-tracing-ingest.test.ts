@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testMigrator } from '../../test-kit/test-migrator.js';
 import { openStorage, type Storage } from '../index.js';
-import { allMigrations } from './index.js';
 
 describe('migration 008 on SQLite', () => {
   let storage: Storage | undefined;
@@ -17,12 +17,7 @@ describe('migration 008 on SQLite', () => {
   it('rebuilds spans without the (trace, span) key, keeping rows and the other indexes', async () => {
     dir = mkdtempSync(join(tmpdir(), 'cairn-008-'));
     storage = await openStorage(`sqlite:///${join(dir, 'c.db')}`, { migrate: false });
-    const migrator = new Migrator({
-      db: storage.db,
-      provider: { getMigrations: async () => allMigrations('sqlite') },
-      migrationTableName: 'cairn_migrations',
-      migrationLockTableName: 'cairn_migrations_lock',
-    });
+    const migrator = testMigrator(storage);
     expect((await migrator.migrateTo('007-evaluation')).error).toBeUndefined();
     const insert = (spanId: string, start: number, type: string) =>
       sql`insert into spans (trace_id, span_id, otel_trace_id, name, span_type, start_time_ns,

@@ -1,8 +1,8 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../../test-kit/test-backends.js';
+import { testMigrator } from '../../test-kit/test-migrator.js';
 import type { Storage } from '../index.js';
-import { allMigrations } from './index.js';
 
 describe.each(testBackends())('migration 012 on $name', (backend) => {
   let storage: Storage | undefined;
@@ -14,12 +14,7 @@ describe.each(testBackends())('migration 012 on $name', (backend) => {
   it("copies each stored trace's user, session and route metadata into trace_info", async () => {
     storage = await backend.open({ migrate: false });
     const db = storage.db;
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: async () => allMigrations(backend.name) },
-      migrationTableName: 'cairn_migrations',
-      migrationLockTableName: 'cairn_migrations_lock',
-    });
+    const migrator = testMigrator(storage);
     expect((await migrator.migrateTo('011-dashboard-queries')).error).toBeUndefined();
     for (const id of ['tr-full', 'tr-user-only', 'tr-none']) {
       await sql`insert into trace_info (request_id, experiment_id, timestamp_ms, status)

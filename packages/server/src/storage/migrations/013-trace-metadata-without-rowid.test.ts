@@ -1,8 +1,8 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../../test-kit/test-backends.js';
+import { testMigrator } from '../../test-kit/test-migrator.js';
 import type { Storage } from '../index.js';
-import { allMigrations } from './index.js';
 
 describe.each(testBackends())('migration 013 on $name', (backend) => {
   let storage: Storage | undefined;
@@ -14,12 +14,7 @@ describe.each(testBackends())('migration 013 on $name', (backend) => {
   it('keeps every metadata row and its lookups; on SQLite the table is its own covering index', async () => {
     storage = await backend.open({ migrate: false });
     const db = storage.db;
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: async () => allMigrations(backend.name) },
-      migrationTableName: 'cairn_migrations',
-      migrationLockTableName: 'cairn_migrations_lock',
-    });
+    const migrator = testMigrator(storage);
     expect((await migrator.migrateTo('012-trace-scope-columns')).error).toBeUndefined();
     const rows: [string, string, string][] = [
       ['tr-b', 'mlflow.trace.user', 'bob'],
