@@ -12,6 +12,13 @@ export interface DecodeRequest {
   encoding: OtlpEncoding;
 }
 
+/** What the thread starts with. */
+export interface DecoderThreadData {
+  prices: PriceCatalogue | undefined;
+  /** The SQLite database file whose WAL the thread checkpoints, if the store is one. */
+  sqlitePath: string | undefined;
+}
+
 /** Its answer: the batch, or why the body could not be decoded. */
 export type DecodeReply =
   | { id: number; batch: PackedBatch }
@@ -45,9 +52,12 @@ export class OtlpDecoder {
   private thread: DecodingThread | undefined;
   private nextId = 0;
 
-  constructor(private readonly prices?: PriceCatalogue) {}
+  constructor(private readonly options: { prices?: PriceCatalogue; sqlitePath?: string } = {}) {}
 
-  /** The body as a planned batch; rejects with OtlpDecodeError when it is not a valid request. */
+  /**
+   * The body as a planned batch; rejects with OtlpDecodeError when it is not a valid request.
+   * The caller must not use `body` afterwards.
+   */
   decode(body: Uint8Array, encoding: OtlpEncoding): Promise<SpanBatch> {
     const thread = this.thread ?? this.start();
     const id = this.nextId++;
@@ -55,7 +65,13 @@ export class OtlpDecoder {
       thread.pending.set(id, { resolve, reject });
       // Only a thread with work keeps the process alive.
       if (thread.pending.size === 1) thread.worker.ref();
-      thread.worker.postMessage({ id, body, encoding } satisfies DecodeRequest);
+      // A body that owns its whole memory moves to the thread instead of being copied (it is
+      // empty here afterwards); a slice of a shared pool is copied.
+      const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+      thread.worker.postMessage(
+        { id, body, encoding } satisfies DecodeRequest,
+        owned ? [body.buffer as ArrayBuffer] : [],
+      );
     });
   }
 
@@ -65,11 +81,17 @@ export class OtlpDecoder {
     if (!thread) return;
     this.thread = undefined;
     abandon(thread, new Error('The OTLP decoding thread stopped (the server is closing).'));
+    // Let it close its database connection, then stop it whatever it is doing.
+    thread.worker.postMessage('close');
     await thread.worker.terminate();
   }
 
   private start(): DecodingThread {
-    const worker = new Worker(workerUrl, { workerData: { prices: this.prices } });
+    const workerData: DecoderThreadData = {
+      prices: this.options.prices,
+      sqlitePath: this.options.sqlitePath,
+    };
+    const worker = new Worker(workerUrl, { workerData });
     const thread: DecodingThread = { worker, pending: new Map() };
     worker.unref();
     worker.on('message', (reply: DecodeReply) => {

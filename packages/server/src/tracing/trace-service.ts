@@ -32,7 +32,11 @@ export class TraceService {
   ) {
     this.store = new TraceStore(storage, log);
     this.reader = new TraceReader(storage);
-    this.decoder = new OtlpDecoder(prices);
+    const sqlite = storage.sqlite;
+    this.decoder = new OtlpDecoder({
+      prices,
+      sqlitePath: sqlite && !sqlite.memory ? sqlite.name : undefined,
+    });
   }
 
   /** Stops the OTLP decoding thread, if it started. */
