@@ -12,6 +12,7 @@ import { dashboardScopeMigration } from './010-dashboard-scope.js';
 import { dashboardQueriesMigration } from './011-dashboard-queries.js';
 import { traceScopeColumnsMigration } from './012-trace-scope-columns.js';
 import { traceMetadataWithoutRowidMigration } from './013-trace-metadata-without-rowid.js';
+import { traceExperimentIndexMigration } from './014-trace-experiment-index.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -28,5 +29,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '011-dashboard-queries': dashboardQueriesMigration(dialect),
     '012-trace-scope-columns': traceScopeColumnsMigration(dialect),
     '013-trace-metadata-without-rowid': traceMetadataWithoutRowidMigration(dialect),
+    '014-trace-experiment-index': traceExperimentIndexMigration(dialect),
   };
 }
