@@ -44,9 +44,10 @@ const workerUrl = new URL(
 /**
  * Decodes OTLP request bodies on a thread of their own. On SQLite the main thread runs every
  * write, so decoding and mapping the next batch there (~30% of its time per span) would wait
- * for the current write; on this thread it runs beside it. The thread starts with the first
- * request and stops with `close`; should it die, the requests it held fail with a 500 and the
- * next request starts a new one.
+ * for the current write; on this thread it runs beside it. With a SQLite file (`sqlitePath`)
+ * the thread also checkpoints the WAL while batches arrive (see WalCheckpointer). The thread
+ * starts with the first request and stops with `close`; should it die, the requests it held
+ * fail with a 500 and the next request starts a new one.
  */
 export class OtlpDecoder {
   private thread: DecodingThread | undefined;
