@@ -31,10 +31,14 @@ describe('WalSync', () => {
     await wal.close();
   });
 
-  it('fails when the WAL file cannot be opened', async () => {
+  it('fails when the WAL file cannot be opened, and opens it for the next sync', async () => {
     dir = mkdtempSync(join(tmpdir(), 'cairn-wal-sync-'));
-    const wal = new WalSync(join(dir, 'missing-wal'));
+    const path = join(dir, 'c.db-wal');
+    const wal = new WalSync(path);
     await expect(wal.sync()).rejects.toThrow(/ENOENT/);
+    // A later sync opens it again.
+    writeFileSync(path, 'frames');
+    await wal.sync();
     await wal.close();
   });
 });

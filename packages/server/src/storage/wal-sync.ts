@@ -49,6 +49,14 @@ export class WalSync {
 
   private async flush(): Promise<void> {
     this.handle ??= open(this.walPath, 'r');
-    await (await this.handle).datasync();
+    let handle: import('node:fs/promises').FileHandle;
+    try {
+      handle = await this.handle;
+    } catch (error) {
+      // Not opened (say, out of file descriptors): fail these writes, try again for the next.
+      this.handle = undefined;
+      throw error;
+    }
+    await handle.datasync();
   }
 }
