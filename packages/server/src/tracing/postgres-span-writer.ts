@@ -13,7 +13,6 @@ import {
 import type { SpanRecord } from './span-record.js';
 import type { EncodedBatch, SpanWriter } from './span-writer.js';
 import { traceRowColumns, traceRows, traceRowUpsert } from './trace-row.js';
-import { isScopeKey, scopeColumnsSetSql } from './trace-scope-columns.js';
 
 const text = <T>(rows: readonly T[], pick: (row: T) => string | null) => textArray(rows.map(pick));
 const int8 = <T>(rows: readonly T[], pick: (row: T) => number | bigint | null) =>
@@ -152,7 +151,8 @@ async function writeBatch(
             ${int8(traces, (t) => t.outputTokens)}::int8[],
             ${int8(traces, (t) => t.totalTokens)}::int8[],
             ${float8(traces, (t) => t.cost)}::float8[],
-            ${int8(traces, (t) => t.spanCount)}::int8[])
+            ${int8(traces, (t) => t.spanCount)}::int8[], ${text(traces, (t) => t.userId)}::text[],
+            ${text(traces, (t) => t.sessionId)}::text[], ${text(traces, (t) => t.route)}::text[])
           ${sql.raw(traceRowUpsert)}
         ),
         usage as (
@@ -180,14 +180,6 @@ async function writeBatch(
         select * from unnest(${text(tags, (m) => m[0])}::text[], ${text(tags, (m) => m[1])}::text[],
           ${text(tags, (m) => m[2])}::text[])
         on conflict (request_id, key) do update set value = excluded.value`.execute(trx);
-
-  // trace_info's metadata copies, re-read after the insert above (whose conflicts keep the
-  // first value); a separate statement, as one statement does not see its own CTE's rows.
-  const scoped = [...new Set(metadata.filter((row) => isScopeKey(row[1])).map((row) => row[0]))];
-  if (scoped.length > 0) {
-    await sql`update trace_info set ${scopeColumnsSetSql()}
-      where request_id = any(${textArray(scoped)}::text[])`.execute(trx);
-  }
 
   // A trace's name tag overrides the root span's name (a separate statement: one statement
   // cannot change the same row twice).

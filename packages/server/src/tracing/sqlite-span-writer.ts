@@ -11,13 +11,7 @@ import {
 } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
 import type { EncodedBatch, SpanWriter } from './span-writer.js';
-import {
-  traceRowColumns,
-  traceRowScopeColumns,
-  traceRowScopeUpsert,
-  traceRows,
-  traceRowUpsert,
-} from './trace-row.js';
+import { traceRowColumns, traceRows, traceRowUpsert } from './trace-row.js';
 
 const spanColumns = `trace_id, span_id, parent_span_id, otel_trace_id, name, span_type, kind,
   start_time_ns, end_time_ns, status, status_message, model, input_tokens, output_tokens,
@@ -87,9 +81,8 @@ export function sqliteSpanWriter(storage: Storage, sqlite: BetterSqlite3.Databas
     ),
     deleteSpan: sqlite.prepare('delete from spans where rowid = ?'),
     upsertTrace: sqlite.prepare(
-      `insert into trace_info (${traceRowColumns}, ${traceRowScopeColumns})
-       values (${Array(17).fill('?').join(',')})
-       ${traceRowUpsert}, ${traceRowScopeUpsert}`,
+      `insert into trace_info (${traceRowColumns}) values (${Array(17).fill('?').join(',')})
+       ${traceRowUpsert}`,
     ),
     rename: sqlite.prepare('update trace_info set name = ? where request_id = ?'),
     addModelUsage: sqlite.prepare(

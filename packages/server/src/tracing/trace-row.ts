@@ -27,12 +27,15 @@ export interface TraceRow {
 /** The trace_info columns of `TraceRow`, in its field order. */
 export const traceRowColumns = `request_id, experiment_id, timestamp_ms, execution_time_ms, status,
   name, request_preview, response_preview, root_span_id, input_tokens, output_tokens, total_tokens,
-  cost, span_count`;
+  cost, span_count, user_id, session_id, route`;
 
 /**
  * How a batch merges into a trace that exists: roll-ups add up; a root span fills in the name and
  * previews where unset and, while the trace is still IN_PROGRESS (no client has closed it with its
  * own TraceInfo), its status, start and duration. SET expressions read the old row.
+ * The metadata copies (user, session, route) keep a value the trace has, since span metadata
+ * never replaces a stored entry (the first wins) and a null column means there is none; so the
+ * insert itself keeps them equal to the metadata rows, with no UPDATE re-reading those.
  */
 export const traceRowUpsert = `on conflict (request_id) do update set
   input_tokens = trace_info.input_tokens + excluded.input_tokens,
@@ -49,16 +52,8 @@ export const traceRowUpsert = `on conflict (request_id) do update set
   execution_time_ms = case when trace_info.status = 'IN_PROGRESS' and excluded.root_span_id is not null
     then excluded.execution_time_ms else trace_info.execution_time_ms end,
   status = case when trace_info.status = 'IN_PROGRESS' and excluded.root_span_id is not null
-    then excluded.status else trace_info.status end`;
-
-/**
- * `trace_info`'s metadata copies, set by the insert itself: a new trace takes the batch's values;
- * an existing one keeps a value it has, since span metadata never replaces a stored entry (the
- * first wins), and a null column means there is none. This spares SQLite's writer an UPDATE per
- * trace re-reading the metadata rows.
- */
-export const traceRowScopeColumns = 'user_id, session_id, route';
-export const traceRowScopeUpsert = `user_id = coalesce(trace_info.user_id, excluded.user_id),
+    then excluded.status else trace_info.status end,
+  user_id = coalesce(trace_info.user_id, excluded.user_id),
   session_id = coalesce(trace_info.session_id, excluded.session_id),
   route = coalesce(trace_info.route, excluded.route)`;
 
