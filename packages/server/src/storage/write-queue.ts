@@ -20,6 +20,8 @@ export class WriteQueue {
   private pending: PendingWrite[] = [];
   private flushing = false;
   private readonly durable: (() => Promise<void>) | undefined;
+  /** Committed groups whose callers wait for `durable`. */
+  private awaitingDurability = 0;
   private readonly maxGroupSize: number;
 
   /**
@@ -47,7 +49,7 @@ export class WriteQueue {
 
   /** Resolves once every write queued so far has settled. */
   async drain(): Promise<void> {
-    while (this.flushing || this.pending.length > 0) {
+    while (this.flushing || this.pending.length > 0 || this.awaitingDurability > 0) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -98,8 +100,13 @@ export class WriteQueue {
       answer();
       return;
     }
-    this.durable().then(answer, (error) => {
-      for (const [write] of committed) write.reject(error);
-    });
+    this.awaitingDurability++;
+    this.durable()
+      .then(answer, (error) => {
+        for (const [write] of committed) write.reject(error);
+      })
+      .finally(() => {
+        this.awaitingDurability--;
+      });
   }
 }
