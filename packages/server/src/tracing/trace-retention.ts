@@ -61,7 +61,7 @@ export class TraceRetention {
             order by timestamp_ms limit ${batchSize}`.execute(this.storage.db)
         ).rows.map((row) => row.request_id);
         if (ids.length === 0) break;
-        await this.storage.writes.run((trx) => deleteTraceRows(trx, ids));
+        await this.storage.writes.run((trx) => deleteTraceRows(trx, this.storage.dialect, ids));
         deleted += ids.length;
         if (ids.length < batchSize) break;
       }

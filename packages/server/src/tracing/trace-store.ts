@@ -3,6 +3,7 @@ import { type LinkedPrompt, linkedPromptsTag, mergeLinkedPrompts } from '@cairn/
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { invalidParameter, resourceDoesNotExist } from '../errors.js';
 import type { DatabaseSchema, Storage } from '../storage/index.js';
+import type { StorageDialect } from '../storage/storage-dialect.js';
 import { lockTraces } from './postgres-span-writer.js';
 import { planBatch, type SpanBatch } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
@@ -94,7 +95,7 @@ export class TraceStore {
           }),
         )
         .execute();
-      await upsertPairs(trx, 'trace_request_metadata', requestId, trace.metadata);
+      await writeMetadata(trx, this.storage.dialect, requestId, trace.metadata, 'replace');
       await syncScopeColumns(trx, requestId, trace.metadata);
       await upsertPairs(trx, 'trace_tags', requestId, trace.tags);
     });
@@ -121,7 +122,7 @@ export class TraceStore {
         })
         .where('request_id', '=', requestId)
         .execute();
-      await upsertPairs(trx, 'trace_request_metadata', requestId, end.metadata);
+      await writeMetadata(trx, this.storage.dialect, requestId, end.metadata, 'replace');
       await syncScopeColumns(trx, requestId, end.metadata);
       await upsertPairs(trx, 'trace_tags', requestId, end.tags);
     });
@@ -251,13 +252,7 @@ export class TraceStore {
   /** Sets metadata entries that are not set yet (link-to-run keeps the first source run). */
   async addMetadataIfAbsent(requestId: string, entries: Record<string, string>): Promise<void> {
     await this.storage.writes.run(async (trx) => {
-      for (const [key, value] of Object.entries(entries)) {
-        await trx
-          .insertInto('trace_request_metadata')
-          .values({ request_id: requestId, key, value })
-          .onConflict((conflict) => conflict.columns(['request_id', 'key']).doNothing())
-          .execute();
-      }
+      await writeMetadata(trx, this.storage.dialect, requestId, entries, 'ignore');
       await syncScopeColumns(trx, requestId, entries);
     });
   }
@@ -286,7 +281,7 @@ export class TraceStore {
     }
     const ids = (await query.execute()).map((row) => row.request_id);
     if (ids.length === 0) return 0;
-    await this.storage.writes.run((trx) => deleteTraceRows(trx, ids));
+    await this.storage.writes.run((trx) => deleteTraceRows(trx, this.storage.dialect, ids));
     return ids.length;
   }
 
@@ -296,18 +291,29 @@ export class TraceStore {
   }
 }
 
-/** Deletes traces and everything hanging off them, in one transaction. */
+/**
+ * Deletes traces and everything hanging off them, in one transaction. On SQLite, spans, usage and
+ * metadata are views over tables keyed by trace key (migration 015); their rows go by key.
+ */
 export async function deleteTraceRows(
   trx: Transaction<DatabaseSchema>,
+  dialect: StorageDialect,
   ids: readonly string[],
 ): Promise<void> {
   for (let index = 0; index < ids.length; index += 500) {
     const chunk = ids.slice(index, index + 500);
-    await trx.deleteFrom('spans').where('trace_id', 'in', chunk).execute();
-    await trx.deleteFrom('trace_usage').where('request_id', 'in', chunk).execute();
+    if (dialect === 'sqlite') {
+      const keys = sql`(select trace_key from trace_info where request_id in (${sql.join(chunk)}))`;
+      for (const table of ['span_rows', 'trace_usage_rows', 'trace_metadata_rows']) {
+        await sql`delete from ${sql.table(table)} where trace_key in ${keys}`.execute(trx);
+      }
+    } else {
+      await trx.deleteFrom('spans').where('trace_id', 'in', chunk).execute();
+      await trx.deleteFrom('trace_usage').where('request_id', 'in', chunk).execute();
+      await trx.deleteFrom('trace_request_metadata').where('request_id', 'in', chunk).execute();
+    }
     await trx.deleteFrom('assessments').where('trace_id', 'in', chunk).execute();
     await trx.deleteFrom('trace_tags').where('request_id', 'in', chunk).execute();
-    await trx.deleteFrom('trace_request_metadata').where('request_id', 'in', chunk).execute();
     await trx.deleteFrom('trace_info').where('request_id', 'in', chunk).execute();
   }
 }
@@ -325,15 +331,12 @@ async function syncScopeColumns(
 
 async function upsertPairs(
   trx: Transaction<DatabaseSchema>,
-  table: 'trace_tags' | 'trace_request_metadata',
+  table: 'trace_tags',
   requestId: string,
   pairs: Record<string, string>,
 ): Promise<void> {
-  const rows = Object.entries(pairs).map(([key, value]) => ({ request_id: requestId, key, value }));
+  const rows = pairRows(requestId, pairs);
   if (rows.length === 0) return;
-  for (const row of rows) {
-    if (row.key === '') throw invalidParameter('A trace tag or metadata key must not be empty.');
-  }
   await trx
     .insertInto(table)
     .values(rows)
@@ -343,4 +346,41 @@ async function upsertPairs(
         .doUpdateSet({ value: (eb) => eb.ref('excluded.value') }),
     )
     .execute();
+}
+
+/**
+ * Writes metadata entries, replacing or keeping stored values of the same keys. On SQLite the
+ * table is a view (migration 015), which takes no ON CONFLICT clause; INSERT OR REPLACE/IGNORE
+ * hands the same policy to its trigger's insert.
+ */
+async function writeMetadata(
+  trx: Transaction<DatabaseSchema>,
+  dialect: StorageDialect,
+  requestId: string,
+  pairs: Record<string, string>,
+  onConflict: 'replace' | 'ignore',
+): Promise<void> {
+  const rows = pairRows(requestId, pairs);
+  if (rows.length === 0) return;
+  const insert = trx.insertInto('trace_request_metadata').values(rows);
+  if (dialect === 'sqlite') {
+    await (onConflict === 'replace' ? insert.orReplace() : insert.orIgnore()).execute();
+    return;
+  }
+  await insert
+    .onConflict((conflict) => {
+      const columns = conflict.columns(['request_id', 'key']);
+      return onConflict === 'replace'
+        ? columns.doUpdateSet({ value: (eb) => eb.ref('excluded.value') })
+        : columns.doNothing();
+    })
+    .execute();
+}
+
+function pairRows(requestId: string, pairs: Record<string, string>) {
+  const rows = Object.entries(pairs).map(([key, value]) => ({ request_id: requestId, key, value }));
+  for (const row of rows) {
+    if (row.key === '') throw invalidParameter('A trace tag or metadata key must not be empty.');
+  }
+  return rows;
 }

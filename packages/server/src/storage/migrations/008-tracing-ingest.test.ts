@@ -29,7 +29,7 @@ describe('migration 008 on SQLite', () => {
     await insert('a', 1, 'CHAIN');
     await expect(insert('a', 3, 'CHAIN')).rejects.toThrow(/UNIQUE/);
 
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await migrator.migrateTo('008-tracing-ingest')).error).toBeUndefined();
     const rows = await sql<{ span_id: string; name: string }>`select span_id, name from spans
       where trace_id = 'tr-1' order by start_time_ns`.execute(storage.db);
     expect(rows.rows).toEqual([

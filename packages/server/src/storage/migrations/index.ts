@@ -13,6 +13,7 @@ import { dashboardQueriesMigration } from './011-dashboard-queries.js';
 import { traceScopeColumnsMigration } from './012-trace-scope-columns.js';
 import { traceMetadataWithoutRowidMigration } from './013-trace-metadata-without-rowid.js';
 import { traceExperimentIndexMigration } from './014-trace-experiment-index.js';
+import { traceKeysMigration } from './015-trace-keys.js';
 
 /** Every schema migration, in order. Names sort lexically; never rename or edit a landed one. */
 export function allMigrations(dialect: StorageDialect): Record<string, Migration> {
@@ -30,5 +31,6 @@ export function allMigrations(dialect: StorageDialect): Record<string, Migration
     '012-trace-scope-columns': traceScopeColumnsMigration(dialect),
     '013-trace-metadata-without-rowid': traceMetadataWithoutRowidMigration(dialect),
     '014-trace-experiment-index': traceExperimentIndexMigration(dialect),
+    '015-trace-keys': traceKeysMigration(dialect),
   };
 }
