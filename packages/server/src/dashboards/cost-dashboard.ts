@@ -26,7 +26,7 @@ export async function costDashboard(
   const { db, dialect } = storage;
   const groupBy = request.groupBy ?? { kind: 'model', name: 'model' };
   const bucket = bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket);
-  const scope = traceScopeSql(request);
+  const scope = traceScopeSql(request, dialect);
 
   const seriesRows = await sql<TotalsRow & { bucket: number }>`
     select ${bucket} as bucket, ${sums('t')} from trace_info t where ${scope} group by 1`.execute(
@@ -44,7 +44,7 @@ export async function costDashboard(
   const dailyRows = await sql<{ day: number; cost: number }>`
     select ${day} as day, sum(t.cost) as cost from trace_info t
     where t.timestamp_ms >= ${window.firstDayMs} and t.timestamp_ms < ${request.endMs}
-      and ${traceFilterSql(request.filters, 't')}
+      and ${traceFilterSql(request.filters, dialect, 't')}
     group by 1`.execute(db);
   const dailyCost = new Map<number, number>();
   let monthToDate = 0;

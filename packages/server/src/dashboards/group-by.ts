@@ -1,11 +1,13 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { StorageDialect } from '../storage/index.js';
+import { traceKeyTables } from '../tracing/trace-key-tables.js';
 import type { GroupBy } from './dashboard-request.js';
 import { sessionKey, userKey } from './trace-scope.js';
 
 /**
  * How to group traces (aliased `t`): the FROM clause to read and the key and value columns to
- * sum. Grouping by model reads the per-model roll-up (`trace_usage`, aliased `u`), so a trace
+ * sum. Grouping by model reads the per-model roll-up (`trace_usage`, aliased `u`; on SQLite its
+ * table keyed by trace key, see tracing/trace-key-tables.ts), so a trace
  * using two models splits its cost between them; every other grouping reads the trace's own
  * totals joined to at most one key row, so nothing is counted twice.
  */
@@ -33,7 +35,7 @@ export function groupSource(groupBy: GroupBy, dialect: StorageDialect): GroupSou
         // index, then look up each one's usage rows, rather than read every usage row's trace.
         from:
           dialect === 'sqlite'
-            ? sql`trace_info t cross join trace_usage u on u.request_id = t.request_id`
+            ? sql`trace_info t cross join trace_usage_rows u on u.trace_key = t.trace_key`
             : sql`trace_info t join trace_usage u on u.request_id = t.request_id`,
         key: sql`u.model`,
         valueAlias: 'u',
@@ -53,10 +55,12 @@ export function groupSource(groupBy: GroupBy, dialect: StorageDialect): GroupSou
       if (groupBy.kind === 'route') return source;
       const key = metadataKeys[groupBy.kind];
       const join = dialect === 'sqlite' ? sql`cross join` : sql`join`;
+      const { metadata, traceColumn } = traceKeyTables(dialect);
+      const trace = sql.ref(traceColumn);
       return {
         ...source,
-        namedFrom: sql`trace_request_metadata g ${join} trace_info t
-          on t.request_id = g.request_id and g.key = ${key}`,
+        namedFrom: sql`${sql.table(metadata)} g ${join} trace_info t
+          on t.${trace} = g.${trace} and g.key = ${key}`,
         namedKey: sql`g.value`,
       };
     }

@@ -7,7 +7,7 @@ export const ttftAttribute = 'cairn.llm.timeToFirstTokenMs';
 /**
  * A query selecting `bucket` and `v`, the time to first token of every LLM span (aliased `s`)
  * matching `scope` that recorded a number for it. On SQLite the expression is exactly the one
- * migration 006 indexes (under the same partial-index condition), so it is read from the index
+ * migration 015 indexes (under the same partial-index condition), so it is read from the index
  * instead of parsing each span's attributes. PostgreSQL's json type reparses on every access,
  * so the attribute is extracted once per span behind an OFFSET 0 fence, and only for spans
  * whose attributes mention it.
@@ -19,7 +19,8 @@ export function ttftSourceSql(
 ): RawBuilder<unknown> {
   if (dialect === 'sqlite') {
     const value = sql`json_extract(s.attributes, '$."cairn.llm.timeToFirstTokenMs"')`;
-    return sql`select ${bucket} as bucket, ${value} as v from spans s
+    // The span table itself, not the view over it (see tracing/trace-key-tables.ts).
+    return sql`select ${bucket} as bucket, ${value} as v from span_rows s
       where ${scope} and s.span_type in ('CHAT_MODEL', 'LLM') and ${value} is not null
         and typeof(${value}) in ('integer', 'real')`;
   }

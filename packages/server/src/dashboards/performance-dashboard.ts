@@ -21,7 +21,7 @@ export async function performanceDashboard(
 ): Promise<PerformanceDashboard> {
   const { db, dialect } = storage;
   const traceBucket = bucketKeySql(dialect, sql`t.timestamp_ms`, request.bucket);
-  const finished = sql`${traceScopeSql(request)} and t.status <> 'IN_PROGRESS'`;
+  const finished = sql`${traceScopeSql(request, dialect)} and t.status <> 'IN_PROGRESS'`;
   const latencySource = (bucket: RawBuilder<number>) =>
     sql`select ${bucket} as bucket, t.execution_time_ms as v from trace_info t
       where ${finished} and t.execution_time_ms is not null`;
@@ -44,11 +44,15 @@ export async function performanceDashboard(
       : await percentilesOf(db, dialect, latencySource, traceBucket);
   const ttft = await percentilesOf(db, dialect, ttftSource, spanBucket);
 
+  // The root span's exception as a subquery, not a LEFT JOIN: SQLite's spans is a view over a
+  // join (migration 015), which its planner cannot flatten into the right side of a LEFT JOIN.
   const errorType = exceptionTypeSql(dialect, sql`s.events`);
   const typeRows = await sql<{ error_type: string; n: number }>`
-    select coalesce(${errorType}, 'UNKNOWN') as error_type, count(*) as n
-    from trace_info t left join spans s on s.trace_id = t.request_id and s.span_id = t.root_span_id
-    where ${traceScopeSql(request)} and t.status = 'ERROR'
+    select coalesce((select ${errorType} from spans s
+        where s.trace_id = t.request_id and s.span_id = t.root_span_id), 'UNKNOWN') as error_type,
+      count(*) as n
+    from trace_info t
+    where ${traceScopeSql(request, dialect)} and t.status = 'ERROR'
     group by 1 order by 2 desc, 1 limit ${maxErrorTypes}`.execute(db);
 
   const byBucket = new Map<number, { total: number; errors: number }>();

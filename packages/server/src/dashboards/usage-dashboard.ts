@@ -1,6 +1,7 @@
 import type { UsageDashboard } from '@cairn/spec';
 import { type RawBuilder, sql } from 'kysely';
 import type { Storage } from '../storage/index.js';
+import { traceKeyTables } from '../tracing/trace-key-tables.js';
 import type { DashboardRequest } from './dashboard-request.js';
 import { groupSource } from './group-by.js';
 import { bucketKeySql, bucketKeyToStart } from './time-buckets.js';
@@ -24,7 +25,7 @@ export async function usageDashboard(
   request: DashboardRequest,
 ): Promise<UsageDashboard> {
   const { db, dialect } = storage;
-  const scope = traceScopeSql(request);
+  const scope = traceScopeSql(request, dialect);
   // Each trace's user and session are its own columns (migration 012), read with the time from
   // one index. Each bucket hands over its distinct users and sessions as JSON arrays; the overall
   // distinct counts are their union, taken here, instead of a second pass of SQL distinct
@@ -75,7 +76,8 @@ export async function usageDashboard(
     select s.name as name, count(*) as calls,
       sum(case when s.status = 'ERROR' then 1 else 0 end) as errors,
       avg(s.end_time_ns - s.start_time_ns) as avg_ns
-    from spans s where s.span_type = 'TOOL' and ${spanScopeSql(request, dialect)}
+    from ${sql.table(traceKeyTables(dialect).spans)} s
+    where s.span_type = 'TOOL' and ${spanScopeSql(request, dialect)}
     group by 1 order by 2 desc, 1 limit ${maxTools}`.execute(db);
 
   let groups: UsageDashboard['groups'] = [];

@@ -33,20 +33,28 @@ export async function loadTraceContents(
   if (traceIds.length === 0) return [];
   const rows = await storage.db
     .selectFrom('trace_info as t')
-    .leftJoin('spans as s', (join) =>
-      join.onRef('s.trace_id', '=', 't.request_id').onRef('s.span_id', '=', 't.root_span_id'),
-    )
-    .select([
-      't.request_id',
-      't.experiment_id',
-      't.status',
-      't.timestamp_ms',
-      't.execution_time_ms',
-      't.request_preview',
-      't.response_preview',
-      's.inputs',
-      's.outputs',
-    ])
+    // Subqueries, not a LEFT JOIN: SQLite's spans is a view over a join (migration 015), which
+    // its planner cannot flatten into the right side of a LEFT JOIN.
+    .select((eb) => {
+      const rootSpan = (column: 'inputs' | 'outputs') =>
+        eb
+          .selectFrom('spans as s')
+          .select(`s.${column}`)
+          .whereRef('s.trace_id', '=', 't.request_id')
+          .whereRef('s.span_id', '=', 't.root_span_id')
+          .as(column);
+      return [
+        't.request_id',
+        't.experiment_id',
+        't.status',
+        't.timestamp_ms',
+        't.execution_time_ms',
+        't.request_preview',
+        't.response_preview',
+        rootSpan('inputs'),
+        rootSpan('outputs'),
+      ];
+    })
     .where('t.request_id', 'in', [...traceIds])
     .execute();
   const byId = new Map(rows.map((row) => [row.request_id, row]));

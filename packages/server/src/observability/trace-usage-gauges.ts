@@ -2,6 +2,7 @@ import { gatewayRouteMetadataKey, prometheusMetricNames } from '@cairn/spec';
 import { sql } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
 import type { Storage } from '../storage/index.js';
+import { traceKeyTables } from '../tracing/trace-key-tables.js';
 
 /** Most label values per gauge: bounds the exposition whatever the data holds. */
 const maxSeries = 100;
@@ -95,14 +96,16 @@ export function registerTraceUsageGauges(
 
 async function readSnapshot(storage: Storage): Promise<Snapshot> {
   const { db } = storage;
+  const { usage, metadata, traceColumn } = traceKeyTables(storage.dialect);
+  const trace = sql.ref(traceColumn);
   const byModel = await sql<UsageRow>`
     select model as key, sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens,
       sum(cost) as cost, count(*) as traces
-    from trace_usage group by model order by 4 desc, 1 limit ${maxSeries}`.execute(db);
+    from ${sql.table(usage)} group by model order by 4 desc, 1 limit ${maxSeries}`.execute(db);
   const byRoute = await sql<UsageRow>`
     select m.value as key, sum(t.input_tokens) as input_tokens, sum(t.output_tokens) as output_tokens,
       sum(t.cost) as cost, count(*) as traces
-    from trace_request_metadata m join trace_info t on t.request_id = m.request_id
+    from ${sql.table(metadata)} m join trace_info t on t.${trace} = m.${trace}
     where m.key = ${gatewayRouteMetadataKey}
     group by m.value order by 4 desc, 1 limit ${maxSeries}`.execute(db);
   const byStatus = await sql<{ status: string; n: number }>`
