@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { StorageDialect } from '../storage/index.js';
 import { scoreSql } from './assessment-score-sql.js';
+import { traceKeyTables } from './trace-key-tables.js';
 
 /** What a metrics query aggregates over: traces, their spans, or their assessments. */
 export type MetricViewType = 'TRACES' | 'SPANS' | 'ASSESSMENTS';
@@ -32,7 +33,7 @@ export interface MetricDefinition {
  * language applies to every view), the time its buckets use, its metrics and its dimensions.
  */
 export interface ViewDefinition {
-  from: RawBuilder<unknown>;
+  from: (dialect: StorageDialect) => RawBuilder<unknown>;
   /** Extra conditions on the view's rows, if any. */
   where?: RawBuilder<unknown>;
   /** The row's time in epoch milliseconds (an integer), for time buckets. */
@@ -93,7 +94,7 @@ function spanCostPart(part: 'input_cost' | 'output_cost'): MetricDefinition {
 /** The metrics and dimensions of each view, with MLflow's names. */
 export const metricViews: Readonly<Record<MetricViewType, ViewDefinition>> = {
   TRACES: {
-    from: sql`trace_info t`,
+    from: () => sql`trace_info t`,
     timeMs: sql`t.timestamp_ms`,
     metrics: {
       trace_count: { value: one, aggregations: counted },
@@ -108,7 +109,12 @@ export const metricViews: Readonly<Record<MetricViewType, ViewDefinition>> = {
     },
   },
   SPANS: {
-    from: sql`spans s join trace_info t on t.request_id = s.trace_id`,
+    // SQLite's span table by trace key, not the view joining trace_info in a second time.
+    from: (dialect) => {
+      const { spans, traceColumn, spanTraceColumn } = traceKeyTables(dialect);
+      return sql`${sql.table(spans)} s
+        join trace_info t on t.${sql.ref(traceColumn)} = s.${sql.ref(spanTraceColumn)}`;
+    },
     timeMs: sql`(s.start_time_ns / 1000000)`,
     metrics: {
       span_count: { value: one, aggregations: counted },
@@ -133,7 +139,7 @@ export const metricViews: Readonly<Record<MetricViewType, ViewDefinition>> = {
     },
   },
   ASSESSMENTS: {
-    from: sql`assessments a join trace_info t on t.request_id = a.trace_id`,
+    from: () => sql`assessments a join trace_info t on t.request_id = a.trace_id`,
     // Overridden or invalidated assessments no longer count, as in trace search.
     where: sql`a.valid = 1`,
     timeMs: sql`a.create_time_ms`,

@@ -123,7 +123,7 @@ function sourceSql(
     ),
     sql`${view.metrics[query.metricName]!.value(dialect)} as v`,
   ];
-  return sql`select ${sql.join(columns)} from ${view.from}
+  return sql`select ${sql.join(columns)} from ${view.from(dialect)}
     where ${sql.join(conditions, sql` and `)}`;
 }
 

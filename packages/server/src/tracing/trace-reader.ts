@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { invalidParameter } from '../errors.js';
 import type { Storage } from '../storage/index.js';
 import { decodeTokenObject, encodeKeysetToken } from './page-token.js';
+import { traceKeyTables } from './trace-key-tables.js';
 import type { ModelUsage, SessionSummary, StoredSpan } from './trace-record.js';
 
 interface SpanRow {
@@ -111,6 +112,9 @@ export class TraceReader {
     offset: number,
   ): Promise<SessionSummary[]> {
     if (experimentIds.length === 0) return [];
+    // By trace key on SQLite: an aggregate over the metadata view would join each row twice.
+    const { metadata, traceColumn } = traceKeyTables(this.storage.dialect);
+    const trace = sql.ref(traceColumn);
     const rows = await sql<{
       session_id: string;
       trace_count: number;
@@ -121,7 +125,7 @@ export class TraceReader {
     }>`select m.value as session_id, count(*) as trace_count, sum(t.total_tokens) as total_tokens,
         sum(t.cost) as cost, min(t.timestamp_ms) as first_ms,
         max(t.timestamp_ms + coalesce(t.execution_time_ms, 0)) as last_ms
-      from trace_request_metadata m join trace_info t on t.request_id = m.request_id
+      from ${sql.table(metadata)} m join trace_info t on t.${trace} = m.${trace}
       where m.key = 'mlflow.trace.session' and t.experiment_id in (${sql.join([...experimentIds])})
       group by m.value
       order by last_ms desc, session_id
