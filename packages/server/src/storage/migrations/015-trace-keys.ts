@@ -5,7 +5,6 @@ import type { StorageDialect } from '../storage-dialect.js';
 export const spanRowColumns = `span_id, parent_span_id, otel_trace_id, name, span_type, kind,
   start_time_ns, end_time_ns, status, status_message, model, input_tokens, output_tokens,
   total_tokens, cost, attributes, events, links, inputs, outputs, truncated`;
-const usageColumns = 'model, input_tokens, output_tokens, total_tokens, cost, span_count';
 // As in 006-dashboards; the expression must match dashboards/json-sql.ts's ttftSql.
 const ttft = `json_extract(attributes, '$."cairn.llm.timeToFirstTokenMs"')`;
 
@@ -29,100 +28,7 @@ export function traceKeysMigration(dialect: StorageDialect): Migration {
     async up(db: Kysely<unknown>) {
       if (dialect !== 'sqlite') return;
       await rebuildTraceInfoWithKey(db);
-
-      await sql`create table span_rows (
-        trace_key integer not null,
-        span_id text not null,
-        parent_span_id text,
-        otel_trace_id text not null,
-        name text not null,
-        span_type text not null,
-        kind integer not null default 0,
-        start_time_ns bigint not null,
-        end_time_ns bigint,
-        status text not null,
-        status_message text,
-        model text,
-        input_tokens bigint,
-        output_tokens bigint,
-        total_tokens bigint,
-        cost double precision,
-        attributes text not null,
-        events text,
-        links text,
-        inputs text,
-        outputs text,
-        truncated text
-      )`.execute(db);
-      await sql`insert into span_rows (trace_key, ${sql.raw(spanRowColumns)})
-        select t.trace_key, ${sql.raw(prefixed('s', spanRowColumns))}
-        from spans s join trace_info t on t.request_id = s.trace_id
-        order by t.trace_key, s.start_time_ns, s.span_id`.execute(db);
-      await sql`drop table spans`.execute(db);
-      await sql`create index span_rows_trace_start_idx
-        on span_rows (trace_key, start_time_ns, span_id)`.execute(db);
-      await sql`create index span_rows_tool_start_idx
-        on span_rows (name, start_time_ns, status, end_time_ns, trace_key)
-        where span_type = 'TOOL'`.execute(db);
-      await sql
-        .raw(
-          `create index span_rows_ttft_idx on span_rows (start_time_ns, ${ttft}, trace_key)
-           where span_type in ('CHAT_MODEL', 'LLM') and ${ttft} is not null`,
-        )
-        .execute(db);
-      await sql`create view spans as select t.request_id as trace_id, ${sql.raw(prefixed('s', spanRowColumns))}
-        from span_rows s join trace_info t on t.trace_key = s.trace_key`.execute(db);
-      await sql`create trigger spans_insert instead of insert on spans begin
-        insert into span_rows (trace_key, ${sql.raw(spanRowColumns)})
-        values (${traceKeyOf('new.trace_id')}, ${sql.raw(prefixed('new', spanRowColumns))});
-      end`.execute(db);
-
-      await sql`create table trace_usage_rows (
-        trace_key integer not null,
-        model text not null,
-        input_tokens bigint not null,
-        output_tokens bigint not null,
-        total_tokens bigint not null,
-        cost double precision not null,
-        span_count bigint not null,
-        primary key (trace_key, model)
-      ) without rowid`.execute(db);
-      await sql`insert into trace_usage_rows (trace_key, ${sql.raw(usageColumns)})
-        select t.trace_key, ${sql.raw(prefixed('u', usageColumns))}
-        from trace_usage u join trace_info t on t.request_id = u.request_id
-        order by t.trace_key, u.model`.execute(db);
-      await sql`drop table trace_usage`.execute(db);
-      await sql`create index trace_usage_rows_model_idx on trace_usage_rows (model, trace_key)`.execute(
-        db,
-      );
-      await sql`create view trace_usage as select t.request_id, ${sql.raw(prefixed('u', usageColumns))}
-        from trace_usage_rows u join trace_info t on t.trace_key = u.trace_key`.execute(db);
-      await sql`create trigger trace_usage_insert instead of insert on trace_usage begin
-        insert into trace_usage_rows (trace_key, ${sql.raw(usageColumns)})
-        values (${traceKeyOf('new.request_id')}, ${sql.raw(prefixed('new', usageColumns))});
-      end`.execute(db);
-
-      await sql`create table trace_metadata_rows (
-        trace_key integer not null,
-        key text not null,
-        value text not null,
-        primary key (trace_key, key)
-      ) without rowid`.execute(db);
-      await sql`insert into trace_metadata_rows (trace_key, key, value)
-        select t.trace_key, m.key, m.value
-        from trace_request_metadata m join trace_info t on t.request_id = m.request_id
-        order by t.trace_key, m.key`.execute(db);
-      await sql`drop table trace_request_metadata`.execute(db);
-      // Filters like metadata.`mlflow.trace.session` = 'x' start from the matching rows.
-      await sql`create index trace_metadata_rows_key_value_idx
-        on trace_metadata_rows (key, value, trace_key)`.execute(db);
-      await sql`create view trace_request_metadata as select t.request_id, m.key, m.value
-        from trace_metadata_rows m join trace_info t on t.trace_key = m.trace_key`.execute(db);
-      await sql`create trigger trace_request_metadata_insert
-        instead of insert on trace_request_metadata begin
-        insert into trace_metadata_rows (trace_key, key, value)
-        values (${traceKeyOf('new.request_id')}, new.key, new.value);
-      end`.execute(db);
+      for (const move of moves) await moveUnderTraceKey(db, move);
     },
   };
 }
@@ -174,4 +80,118 @@ function prefixed(alias: string, columns: string): string {
 
 function traceKeyOf(requestId: string) {
   return sql.raw(`(select trace_key from trace_info where request_id = ${requestId})`);
+}
+
+interface TraceKeyMove {
+  /** The table keyed by request id, which becomes a view of the same name and columns. */
+  from: string;
+  requestColumn: string;
+  /** The table keyed by trace key that takes its rows. */
+  to: string;
+  create: string;
+  columns: string;
+  /** Copy order after the key, so each trace's rows start out together. */
+  order: string;
+  indexes: string[];
+}
+
+const moves: TraceKeyMove[] = [
+  {
+    from: 'spans',
+    requestColumn: 'trace_id',
+    to: 'span_rows',
+    create: `create table span_rows (
+      trace_key integer not null,
+      span_id text not null,
+      parent_span_id text,
+      otel_trace_id text not null,
+      name text not null,
+      span_type text not null,
+      kind integer not null default 0,
+      start_time_ns bigint not null,
+      end_time_ns bigint,
+      status text not null,
+      status_message text,
+      model text,
+      input_tokens bigint,
+      output_tokens bigint,
+      total_tokens bigint,
+      cost double precision,
+      attributes text not null,
+      events text,
+      links text,
+      inputs text,
+      outputs text,
+      truncated text
+    )`,
+    columns: spanRowColumns,
+    order: 'start_time_ns, span_id',
+    indexes: [
+      'create index span_rows_trace_start_idx on span_rows (trace_key, start_time_ns, span_id)',
+      `create index span_rows_tool_start_idx
+        on span_rows (name, start_time_ns, status, end_time_ns, trace_key)
+        where span_type = 'TOOL'`,
+      `create index span_rows_ttft_idx on span_rows (start_time_ns, ${ttft}, trace_key)
+        where span_type in ('CHAT_MODEL', 'LLM') and ${ttft} is not null`,
+    ],
+  },
+  {
+    from: 'trace_usage',
+    requestColumn: 'request_id',
+    to: 'trace_usage_rows',
+    create: `create table trace_usage_rows (
+      trace_key integer not null,
+      model text not null,
+      input_tokens bigint not null,
+      output_tokens bigint not null,
+      total_tokens bigint not null,
+      cost double precision not null,
+      span_count bigint not null,
+      primary key (trace_key, model)
+    ) without rowid`,
+    columns: 'model, input_tokens, output_tokens, total_tokens, cost, span_count',
+    order: 'model',
+    indexes: ['create index trace_usage_rows_model_idx on trace_usage_rows (model, trace_key)'],
+  },
+  {
+    from: 'trace_request_metadata',
+    requestColumn: 'request_id',
+    to: 'trace_metadata_rows',
+    create: `create table trace_metadata_rows (
+      trace_key integer not null,
+      key text not null,
+      value text not null,
+      primary key (trace_key, key)
+    ) without rowid`,
+    columns: 'key, value',
+    order: 'key',
+    // Filters like metadata.`mlflow.trace.session` = 'x' start from the matching rows.
+    indexes: [
+      'create index trace_metadata_rows_key_value_idx on trace_metadata_rows (key, value, trace_key)',
+    ],
+  },
+];
+
+/**
+ * Creates `to`, copies the rows of `from` into it in key order, then replaces `from` by a view of
+ * the same name and columns over `to` joined to trace_info, with an INSTEAD OF INSERT trigger
+ * that looks the key up; indexes come last. Rows of no stored trace are not copied.
+ */
+async function moveUnderTraceKey(db: Kysely<unknown>, move: TraceKeyMove): Promise<void> {
+  const { from, to, requestColumn, columns } = move;
+  const rowColumns = sql.raw(prefixed('r', columns));
+  await sql.raw(move.create).execute(db);
+  await sql`insert into ${sql.table(to)} (trace_key, ${sql.raw(columns)})
+    select t.trace_key, ${rowColumns}
+    from ${sql.table(from)} r join trace_info t on t.request_id = r.${sql.ref(requestColumn)}
+    order by t.trace_key, ${sql.raw(prefixed('r', move.order))}`.execute(db);
+  await sql`drop table ${sql.table(from)}`.execute(db);
+  await sql`create view ${sql.table(from)} as
+    select t.request_id as ${sql.ref(requestColumn)}, ${rowColumns}
+    from ${sql.table(to)} r join trace_info t on t.trace_key = r.trace_key`.execute(db);
+  await sql`create trigger ${sql.ref(`${from}_insert`)} instead of insert on ${sql.table(from)} begin
+    insert into ${sql.table(to)} (trace_key, ${sql.raw(columns)})
+    values (${traceKeyOf(`new.${requestColumn}`)}, ${sql.raw(prefixed('new', columns))});
+  end`.execute(db);
+  for (const index of move.indexes) await sql.raw(index).execute(db);
 }
