@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { StorageDialect } from '../storage/index.js';
+import { traceKeyTables } from '../tracing/trace-key-tables.js';
 
 /** Span attribute the SDK (and gateway traces) record time to first token in, milliseconds. */
 export const ttftAttribute = 'cairn.llm.timeToFirstTokenMs';
@@ -20,7 +21,7 @@ export function ttftSourceSql(
   if (dialect === 'sqlite') {
     const value = sql`json_extract(s.attributes, '$."cairn.llm.timeToFirstTokenMs"')`;
     // The span table itself, not the view over it (see tracing/trace-key-tables.ts).
-    return sql`select ${bucket} as bucket, ${value} as v from span_rows s
+    return sql`select ${bucket} as bucket, ${value} as v from ${sql.table(traceKeyTables(dialect).spans)} s
       where ${scope} and s.span_type in ('CHAT_MODEL', 'LLM') and ${value} is not null
         and typeof(${value}) in ('integer', 'real')`;
   }

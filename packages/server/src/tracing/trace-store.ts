@@ -8,6 +8,7 @@ import { lockTraces } from './postgres-span-writer.js';
 import { planBatch, type SpanBatch } from './span-batch.js';
 import type { SpanRecord } from './span-record.js';
 import { createSpanWriter, type SpanWriter } from './span-writer.js';
+import { traceKeyTables } from './trace-key-tables.js';
 import type { TraceRecord } from './trace-record.js';
 import { isScopeKey, scopeColumnsSetSql } from './trace-scope-columns.js';
 import { TraceStatistics } from './trace-statistics.js';
@@ -304,7 +305,8 @@ export async function deleteTraceRows(
     const chunk = ids.slice(index, index + 500);
     if (dialect === 'sqlite') {
       const keys = sql`(select trace_key from trace_info where request_id in (${sql.join(chunk)}))`;
-      for (const table of ['span_rows', 'trace_usage_rows', 'trace_metadata_rows']) {
+      const { spans, usage, metadata } = traceKeyTables(dialect);
+      for (const table of [spans, usage, metadata]) {
         await sql`delete from ${sql.table(table)} where trace_key in ${keys}`.execute(trx);
       }
     } else {
