@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider, ProviderError } from '../providers/index.js';
 import { type FakeOpenAIServer, startFakeOpenAI } from '../test-kit/fake-openai-server.js';
+import { bufferedPostOf } from './buffered-post.js';
 import { CallSignal } from './cancel-signal.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
 
@@ -52,6 +55,33 @@ describe('createNodeHttpFetch', () => {
     );
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ status: 429, retryAfterMs: 7000, isRetryable: true });
+  });
+
+  it('reads whole answers through bufferedPost: error bodies, garbage, and cut-off bodies', async () => {
+    const post = bufferedPostOf(fetch)!;
+    fake.behave = () => ({ kind: 'error', status: 503, message: 'overloaded' });
+    const answer = await post(`${fake.baseUrl}/chat/completions`, {}, '{}');
+    expect(answer.status).toBe(503);
+    expect(answer.text).toContain('overloaded');
+
+    fake.behave = () => ({ kind: 'garbage' });
+    const garbage = await provider().chat!({ messages: [{ role: 'user', content: 'x' }] }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(garbage).toMatchObject({ status: 502, isRetryable: true });
+
+    // A server that promises 1000 bytes and hangs up after 10.
+    const cutter = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+      response.write('{"choices"');
+      setTimeout(() => response.socket?.destroy(), 10);
+    });
+    await new Promise<void>((resolve) => cutter.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(cutter.address() as AddressInfo).port}`;
+    const cut = await post(`${url}/v1/chat/completions`, {}, '{}').catch((caught: Error) => caught);
+    expect(cut).toBeInstanceOf(Error);
+    cutter.close();
   });
 
   it('aborts a hung request when the signal fires', async () => {

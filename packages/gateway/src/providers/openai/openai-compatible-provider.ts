@@ -38,10 +38,11 @@ export function createOpenAICompatibleProvider(
   }
 
   function bodyOf<T extends { model?: string; metadata?: unknown }>(input: T, stream: boolean) {
+    // A copy: the caller's body is never changed. (A plain spread; `{ metadata, ...rest }` copies
+    // property by property at run time.)
+    const body: Record<string, unknown> = { ...input };
     // `metadata` is Cairn's routing input; OpenAI rejects it unless `store` is on.
-    const { metadata: _metadata, ...rest } = input;
-    // `rest` is already a copy: the caller's body is never changed.
-    const body: Record<string, unknown> = rest;
+    if (body.metadata !== undefined) delete body.metadata;
     if (settings.sendModel) body.model = settings.model;
     else delete body.model;
     if (stream) {
@@ -49,8 +50,9 @@ export function createOpenAICompatibleProvider(
       // Ask for the usage chunk so the gateway can count tokens of streamed calls too.
       body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
     } else {
-      delete body.stream;
-      delete body.stream_options;
+      // `delete` of a missing key still costs a runtime call per request.
+      if (body.stream !== undefined) delete body.stream;
+      if (body.stream_options !== undefined) delete body.stream_options;
     }
     return body;
   }

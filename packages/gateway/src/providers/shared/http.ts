@@ -1,9 +1,11 @@
 import { parseJsonKeepingText } from '../../json-text.js';
+import { type BufferedAnswer, bufferedPostOf } from '../../transport/buffered-post.js';
 import {
   acceptsCancelSignal,
   type CancelSignal,
   toAbortSignal,
 } from '../../transport/cancel-signal.js';
+import { incomingHeaderReader } from './header-reader.js';
 import type { HttpContext } from './http-context.js';
 import { invalidResponseError, transportError, upstreamError } from './provider-errors.js';
 
@@ -45,12 +47,27 @@ export async function send(context: HttpContext, request: ProviderRequest): Prom
 
 /** Sends the request and parses the JSON answer; garbage becomes a retryable 502 ProviderError. */
 export async function postJson<T>(context: HttpContext, request: ProviderRequest): Promise<T> {
-  const response = await send(context, request);
   let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw transportError(context, error, request.signal);
+  const post = bufferedPostOf(context.fetch);
+  if (post) {
+    let answer: BufferedAnswer;
+    try {
+      answer = await post(request.url, request.headers, request.body, request.signal);
+    } catch (error) {
+      throw transportError(context, error, request.signal);
+    }
+    if (answer.status < 200 || answer.status >= 300) {
+      const status = { ...answer, headers: incomingHeaderReader(answer.headers) };
+      throw upstreamError(context, status, answer.text);
+    }
+    text = answer.text;
+  } else {
+    const response = await send(context, request);
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw transportError(context, error, request.signal);
+    }
   }
   try {
     return parseJsonKeepingText(text) as T;

@@ -1,5 +1,6 @@
 import type { CancelSignal } from '../../transport/cancel-signal.js';
 import { ProviderError } from '../provider.js';
+import type { HeaderReader } from './header-reader.js';
 import type { HttpContext } from './http-context.js';
 import { redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -7,10 +8,17 @@ import { parseRetryAfter } from './retry-after.js';
 /** Longest vendor message we quote; error pages can be huge HTML documents. */
 const MAX_MESSAGE_LENGTH = 500;
 
+/** The parts of a non-2xx answer an error is built from (a fetch Response has them). */
+export interface UpstreamStatus {
+  status: number;
+  statusText: string;
+  headers: HeaderReader;
+}
+
 /** Builds the ProviderError for a non-2xx upstream answer from its status, headers and body text. */
 export function upstreamError(
   context: HttpContext,
-  response: Response,
+  response: UpstreamStatus,
   body: string,
 ): ProviderError {
   const detail = describeErrorBody(body, response.headers) || response.statusText || 'no detail';
@@ -23,7 +31,7 @@ export function upstreamError(
 }
 
 /** Finds the human message in any vendor's error body (OpenAI, Anthropic, Gemini, Cohere, AWS). */
-export function describeErrorBody(body: string, headers?: Headers): string {
+export function describeErrorBody(body: string, headers?: HeaderReader): string {
   const awsType = headers?.get('x-amzn-errortype')?.split(':')[0];
   let message: string | undefined;
   try {

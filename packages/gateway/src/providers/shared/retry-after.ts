@@ -1,8 +1,13 @@
+import type { HeaderReader } from './header-reader.js';
+
 /**
  * How long the provider asked us to wait, in milliseconds: `retry-after-ms` (OpenAI, Azure) wins,
  * then `Retry-After` as delta-seconds or as an HTTP date. Undefined when absent or unparseable.
  */
-export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: HeaderReader,
+  now: number = Date.now(),
+): number | undefined {
   const milliseconds = headers.get('retry-after-ms');
   if (milliseconds !== null && /^\s*\d+(\.\d+)?\s*$/.test(milliseconds)) {
     return Math.round(Number(milliseconds));

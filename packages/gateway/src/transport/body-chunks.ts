@@ -1,0 +1,20 @@
+/** A message body's chunks as they arrive; most bodies come in one, which is then used as is. */
+export class BodyChunks {
+  private first: Buffer | undefined;
+  private rest: Buffer[] | undefined;
+  /** Bytes so far. */
+  size = 0;
+
+  add(chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.first === undefined) this.first = chunk;
+    else if (this.rest === undefined) this.rest = [this.first, chunk];
+    else this.rest.push(chunk);
+  }
+
+  /** The body as UTF-8 text ('' when empty). */
+  text(): string {
+    const bytes = this.rest ? Buffer.concat(this.rest) : this.first;
+    return bytes ? bytes.toString('utf8') : '';
+  }
+}
