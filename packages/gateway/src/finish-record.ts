@@ -1,5 +1,5 @@
 import type { Usage } from '@cairn/spec';
-import { costOf } from '@cairn/spec';
+import { costAtPrice } from '@cairn/spec';
 import type { CallState } from './call-state.js';
 import type { GatewayError } from './gateway-error.js';
 import { mapTexts, redactPii } from './policies/guardrails.js';
@@ -64,7 +64,8 @@ function costFor(
   const price = target.config.price;
   if (price)
     return (promptTokens * price.promptPer1M + completionTokens * price.completionPer1M) / 1e6;
-  return costOf(target.config.model.name, { promptTokens, completionTokens });
+  const catalogued = target.cataloguePrice;
+  return catalogued ? costAtPrice(catalogued, { promptTokens, completionTokens }) : undefined;
 }
 
 /** Milliseconds to the microsecond. */

@@ -42,6 +42,7 @@ export {
 } from './linked-prompts.js';
 export type { ModelPrice, PriceCatalogue, TokenUsage } from './price-catalogue.js';
 export {
+  costAtPrice,
   costOf,
   defaultPriceCatalogue,
   findModelPrice,

@@ -190,7 +190,14 @@ export function costOf(
   catalogue: PriceCatalogue = defaultPriceCatalogue,
 ): number | undefined {
   const price = findModelPrice(model, catalogue);
-  if (!price) return undefined;
+  return price ? costAtPrice(price, usage) : undefined;
+}
+
+/**
+ * The cost in USD of one call at a price already looked up (the long-context rate when the
+ * prompt is over its threshold); for callers that price many calls of one model.
+ */
+export function costAtPrice(price: ModelPrice, usage: TokenUsage): number {
   const rate =
     price.longContext && usage.promptTokens > price.longContext.aboveTokens
       ? price.longContext

@@ -1,4 +1,4 @@
-import { findModelPrice } from '@cairn/spec';
+import { findModelPrice, type ModelPrice } from '@cairn/spec';
 import type { RouteConfig, TargetConfig } from '../config/gateway-config.js';
 import type { Provider } from '../providers/provider.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -12,6 +12,8 @@ export class RouteTarget {
   readonly breaker?: CircuitBreaker;
   /** USD per million tokens, undefined when neither the config nor the catalogue knows. */
   readonly price?: { promptPer1M: number; completionPer1M: number };
+  /** The price catalogue's entry for the model (long-context rates included), looked up once. */
+  readonly cataloguePrice?: ModelPrice;
   /** Exponentially weighted moving average of latency in ms (undefined until a success). */
   latencyMs?: number;
 
@@ -22,7 +24,9 @@ export class RouteTarget {
   ) {
     this.name = config.name;
     if (route.circuitBreaker) this.breaker = new CircuitBreaker(route.circuitBreaker);
-    const price = config.price ?? findModelPrice(config.model.name);
+    const catalogued = findModelPrice(config.model.name);
+    if (catalogued) this.cataloguePrice = catalogued;
+    const price = config.price ?? catalogued;
     if (price)
       this.price = { promptPer1M: price.promptPer1M, completionPer1M: price.completionPer1M };
   }
