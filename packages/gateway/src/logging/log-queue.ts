@@ -1,10 +1,6 @@
-import type { GatewayLogBatch, GatewayLogRecord } from '@cairn/spec';
-import {
-  type EncodedLogBatch,
-  type EncodingLogSink,
-  type GatewayLogSink,
-  isEncodingLogSink,
-} from './log-sink.js';
+import type { GatewayLogRecord } from '@cairn/spec';
+import { type GatewayLogSink, isEncodingLogSink } from './log-sink.js';
+import { PendingEncoded, PendingObjects, type PendingRecords } from './pending-records.js';
 
 /** Queue bounds and flush cadence. */
 export interface LogQueueOptions {
@@ -27,31 +23,29 @@ export class LogQueue {
   dropped = 0;
   /** Dropped records not yet reported to the sink. */
   private unreported = 0;
-  /** Records, or their encoded text when the sink encodes (see EncodingLogSink). */
-  private queue: (GatewayLogRecord | string)[] = [];
+  private readonly queue: PendingRecords;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private closed = false;
-
-  /** The sink when it takes records encoded as they are queued. */
-  private readonly encoding: EncodingLogSink | undefined;
 
   constructor(
     private readonly sink: GatewayLogSink,
     private readonly options: LogQueueOptions,
   ) {
-    this.encoding = isEncodingLogSink(sink) ? sink : undefined;
+    this.queue = isEncodingLogSink(sink)
+      ? new PendingEncoded(sink, options.batchSize)
+      : new PendingObjects(sink, options.batchSize);
   }
 
   /** Enqueues a record; never throws, never blocks. */
   push(record: GatewayLogRecord): void {
-    if (this.closed || this.queue.length >= this.options.maxQueued) {
+    if (this.closed || this.queue.size >= this.options.maxQueued) {
       this.dropped++;
       this.unreported++;
       return;
     }
-    this.queue.push(this.encoding ? this.encoding.encode(record) : record);
-    if (this.queue.length >= this.options.batchSize && !this.writing) {
+    this.queue.add(record);
+    if (this.queue.size >= this.options.batchSize && !this.writing) {
       // Out of the caller's tick, so push stays cheap.
       setImmediate(() => void this.flushOnce());
     } else if (!this.timer) {
@@ -65,35 +59,30 @@ export class LogQueue {
 
   /** Records waiting to be written. */
   get size(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
   private async flushOnce(): Promise<void> {
     if (this.writing) return this.writing;
-    if (this.queue.length === 0) return;
-    const records = this.queue.splice(0, this.options.batchSize);
+    if (this.queue.size === 0) return;
     const dropped = this.unreported;
     this.unreported = 0;
-    const batch = dropped > 0 ? { records, dropped } : { records };
-    this.writing = (
-      this.encoding
-        ? this.encoding.writeEncoded(batch as EncodedLogBatch)
-        : this.sink.write(batch as GatewayLogBatch)
-    )
+    const { count, written } = this.queue.writeBatch(dropped);
+    this.writing = written
       .catch(() => {
         // The failed batch carried the earlier drop count too; report it again next time.
-        this.dropped += records.length;
-        this.unreported += dropped + records.length;
+        this.dropped += count;
+        this.unreported += dropped + count;
       })
       .finally(() => {
         this.writing = undefined;
-        if (this.queue.length > 0 && !this.timer) {
+        if (this.queue.size > 0 && !this.timer) {
           this.timer = setTimeout(
             () => {
               this.timer = undefined;
               void this.flushOnce();
             },
-            this.queue.length >= this.options.batchSize ? 0 : this.options.flushMs,
+            this.queue.size >= this.options.batchSize ? 0 : this.options.flushMs,
           );
           this.timer.unref();
         }
@@ -107,7 +96,7 @@ export class LogQueue {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    while (this.writing || this.queue.length > 0) {
+    while (this.writing || this.queue.size > 0) {
       await (this.writing ?? this.flushOnce());
     }
   }

@@ -1,5 +1,6 @@
 import type { GatewayLogBatch, GatewayLogRecord } from '@cairn/spec';
-import { encodedBatchJson, logBatchJson, logRecordJson } from './log-batch-json.js';
+import type { EncodedLogBatch } from './encoded-records.js';
+import { logBatchJson, logRecordJson } from './log-batch-json.js';
 
 /** Where gateway usage/trace records go, a batch at a time. May be slow; must not be called on the request path. */
 export interface GatewayLogSink {
@@ -7,16 +8,10 @@ export interface GatewayLogSink {
   close?(): Promise<void>;
 }
 
-/** Records encoded as they are queued, and the batch the queue hands over. */
-export interface EncodedLogBatch {
-  records: string[];
-  dropped?: number;
-}
-
 /**
- * A sink that sends records as text: the queue encodes each record when it is pushed, so what
- * waits for the next batch is one flat string per call rather than the call's payload objects
- * (which would otherwise outlive young-generation GCs and be copied into the old generation).
+ * A sink that sends records as JSON: the queue encodes each record when it is pushed, into bytes
+ * outside the JS heap (see EncodedRecords), rather than keeping the call's payload objects until
+ * the next batch (they would outlive young-generation GCs and be copied into the old generation).
  */
 export interface EncodingLogSink extends GatewayLogSink {
   encode(record: GatewayLogRecord): string;
@@ -77,16 +72,17 @@ export class HttpLogSink implements EncodingLogSink {
   }
 
   writeEncoded(batch: EncodedLogBatch): Promise<void> {
-    return this.post(encodedBatchJson(batch.records, batch.dropped), batch.records.length);
+    return this.post(batch.json, batch.count);
   }
 
-  private async post(body: string, count: number): Promise<void> {
+  private async post(body: string | Buffer, count: number): Promise<void> {
     let response: Response;
     try {
       response = await (this.options.fetch ?? globalThis.fetch)(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.options.headers },
-        body,
+        // Bytes: a string would be measured and then encoded again by the transport.
+        body: typeof body === 'string' ? Buffer.from(body) : body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
     } catch (error) {
