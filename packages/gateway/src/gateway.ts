@@ -98,6 +98,11 @@ export class Gateway {
     return this.routes.byName.get(name);
   }
 
+  /** Whether calls must carry a virtual key. */
+  get requiresKeys(): boolean {
+    return this.config.virtualKeys && this.deps.keys !== undefined;
+  }
+
   /** The key behind an `Authorization: Bearer` header; 401 when keys are required and it is not valid. */
   async authenticate(authorization: string | undefined): Promise<VirtualKeyRecord | undefined> {
     if (!this.config.virtualKeys || !this.deps.keys) return undefined;
@@ -189,7 +194,8 @@ export class Gateway {
       call.context,
       this.deps.random,
     );
-    return invokeTarget(state, order);
+    // `return await`: an async function returning a promise takes two more ticks to settle.
+    return await invokeTarget(state, order);
   }
 
   /**

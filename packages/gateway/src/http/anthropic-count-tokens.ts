@@ -25,7 +25,7 @@ export async function countTokensHandler(
   reply: FastifyReply,
 ): Promise<{ input_tokens: number }> {
   const body = requireBody(request.body);
-  const { key } = await readCaller(gateway, request, body);
+  const { key } = await readCaller(gateway, request.headers, body);
   const name = body.model;
   if (typeof name !== 'string' || name === '')
     invalid('model: give the name of a gateway chat route.');
@@ -37,7 +37,7 @@ export async function countTokensHandler(
   if (provider && isAnthropicProvider(provider)) {
     let tokens: number;
     try {
-      tokens = await provider.countTokens(body, { signal: clientGone(reply) });
+      tokens = await provider.countTokens(body, { signal: clientGone(reply.raw) });
     } catch (error) {
       throw toClientError(error, gateway.config.secrets);
     }

@@ -7,7 +7,8 @@ import { countTokensHandler } from './anthropic-count-tokens.js';
 import { chatRequestFromMessages } from './anthropic-messages-request.js';
 import { messageFromChat } from './anthropic-messages-response.js';
 import { type MessageStreamEvent, messageEvents } from './anthropic-messages-stream.js';
-import { sendError } from './gateway-app.js';
+import { fastifyExchange } from './caller.js';
+import { sendError } from './errors.js';
 import { invokeCall, requireBody } from './openai-routes.js';
 import { type SseFraming, sendResult } from './send-result.js';
 
@@ -30,29 +31,15 @@ export function registerAnthropicRoutes(app: FastifyInstance, gateway: Gateway):
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const chatRequest = chatRequestFromMessages(requireBody(request.body));
     const route = chatRequest.model as string;
-    const { result, startedAt } = await invokeCall(
-      gateway,
-      request,
-      reply,
-      'chat',
-      route,
-      chatRequest,
-    );
+    const exchange = fastifyExchange(request, reply);
+    const result = await invokeCall(gateway, exchange, 'chat', route, chatRequest);
     // Anthropic's ids start with msg_; this one is the request id the logs and headers carry.
     const id = `msg_${result.meta.requestId.replaceAll('-', '')}`;
     if (result.kind === 'json') {
-      await sendResult(reply, result, startedAt, (body) =>
-        messageFromChat(body as ChatResponse, id),
-      );
+      await sendResult(exchange, result, (body) => messageFromChat(body as ChatResponse, id));
     } else {
       const events = messageEvents(result.chunks, id, route);
-      await sendResult(
-        reply,
-        { ...result, chunks: events },
-        startedAt,
-        undefined,
-        anthropicFraming,
-      );
+      await sendResult(exchange, { ...result, chunks: events }, undefined, anthropicFraming);
     }
   };
   app.post('/v1/messages', { errorHandler }, handler);

@@ -1,20 +1,28 @@
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { Gateway, type GatewayDeps } from '../gateway.js';
 import { GatewayError } from '../gateway-error.js';
-import { parseJsonKeepingText } from '../json-text.js';
-import { scrubSecrets } from '../upstream-error.js';
 import { registerAnthropicRoutes } from './anthropic-routes.js';
+import { sendError } from './errors.js';
 import { registerMlflowRoutes } from './mlflow-routes.js';
 import { registerOpenAIRoutes } from './openai-routes.js';
+import { rawOpenAIEndpoints } from './raw-openai-endpoints.js';
+import { parseJsonObject } from './request-body.js';
 
-/** A Fastify app serving the gateway, with the Gateway it wraps (for reloads and shutdown). */
-export type GatewayApp = FastifyInstance & { gateway: Gateway };
+/**
+ * A Fastify app serving the gateway, with the Gateway it wraps (for reloads and shutdown).
+ * `handle` answers one node:http request; a server mounting the gateway forwards requests to it.
+ */
+export type GatewayApp = FastifyInstance & {
+  gateway: Gateway;
+  handle(request: IncomingMessage, response: ServerResponse): void;
+};
 
 /** Options of createGatewayApp beyond the gateway's own deps. */
 export interface GatewayAppOptions {
@@ -38,14 +46,32 @@ export function createGatewayApp(
   options: GatewayAppOptions = {},
 ): GatewayApp {
   const gateway = new Gateway(config, deps);
+  const raw = rawOpenAIEndpoints(gateway, config.maxBodyBytes);
+  let closing = false;
+  // Fastify's router, handed over when Fastify builds the server (in its constructor).
+  let routing: RequestListener | undefined;
+  // The raw endpoints first; Fastify answers the rest, and everything once closing (503).
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    if (closing || !raw(request, response)) routing!(request, response);
+  };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.maxBodyBytes,
-    // Keep-alive clients (SDKs, load balancers) reuse connections; close idle ones after a while.
-    keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    serverFactory: (fastifyHandler) => {
+      routing = fastifyHandler;
+      const server = createServer(handle);
+      // Keep-alive clients (SDKs, load balancers) reuse connections; close idle ones after a while.
+      server.keepAliveTimeout = 65_000;
+      return server;
+    },
+  });
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
   });
   app.decorate('gateway', gateway);
+  app.decorate('handle', handle);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     ['application/json', 'text/plain'],
@@ -56,26 +82,9 @@ export function createGatewayApp(
       done: (error: Error | null, value?: unknown) => void,
     ) => {
       try {
-        const parsed = parseJsonKeepingText(body as string);
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-          done(
-            new GatewayError(
-              400,
-              'The request body must be a JSON object.',
-              'invalid_request_error',
-              'invalid_body',
-            ),
-          );
-        } else done(null, parsed);
-      } catch {
-        done(
-          new GatewayError(
-            400,
-            'The request body is not valid JSON.',
-            'invalid_request_error',
-            'invalid_json',
-          ),
-        );
+        done(null, parseJsonObject(body as string));
+      } catch (error) {
+        done(error as GatewayError);
       }
     },
   );
@@ -100,56 +109,4 @@ export function createGatewayApp(
   registerMlflowRoutes(app, gateway);
   registerAnthropicRoutes(app, gateway);
   return app as unknown as GatewayApp;
-}
-
-/**
- * Renders any error with the right status, secrets scrubbed, as OpenAI's error JSON unless
- * `render` shapes it otherwise (the Anthropic endpoint).
- */
-export function sendError(
-  reply: FastifyReply,
-  error: FastifyError | GatewayError | Error,
-  secrets: readonly string[],
-  render: (error: GatewayError) => unknown = (gatewayError) => gatewayError.toJSON(),
-): FastifyReply {
-  let gatewayError: GatewayError;
-  if (error instanceof GatewayError) gatewayError = error;
-  else {
-    const status = (error as FastifyError).statusCode ?? 500;
-    const code = (error as FastifyError).code;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      gatewayError = new GatewayError(
-        413,
-        'The request body is too large.',
-        'invalid_request_error',
-        'body_too_large',
-      );
-    } else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      gatewayError = new GatewayError(
-        415,
-        'Send the request body as application/json.',
-        'invalid_request_error',
-        'unsupported_media_type',
-      );
-    } else if (status >= 400 && status < 500) {
-      gatewayError = new GatewayError(
-        status,
-        scrubSecrets(error.message, secrets),
-        'invalid_request_error',
-        code ?? null,
-      );
-    } else {
-      gatewayError = new GatewayError(
-        500,
-        'Internal gateway error.',
-        'api_error',
-        'internal_error',
-      );
-    }
-  }
-  if (gatewayError.retryAfterMs !== undefined) {
-    reply.header('retry-after', String(Math.max(1, Math.ceil(gatewayError.retryAfterMs / 1000))));
-  }
-  // 499 is nginx's "client closed request": nobody reads it, but keep it out of 5xx counts.
-  return reply.status(gatewayError.status).send(render(gatewayError));
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { GatewayError } from '../gateway-error.js';
 import { type CompiledRoute, callKinds } from '../gateway-routes.js';
+import { fastifyExchange } from './caller.js';
 import { invokeAndSend, requireBody } from './openai-routes.js';
 
 /** MLflow's deployments server API (`/endpoints`, `/api/2.0/endpoints/`) and its legacy gateway names. */
@@ -26,8 +27,7 @@ export function registerMlflowRoutes(app: FastifyInstance, gateway: Gateway): vo
         // MLflow's unified schema has no model field; the path names the endpoint.
         await invokeAndSend(
           gateway,
-          request,
-          reply,
+          fastifyExchange(request, reply),
           callKinds[route.config.type],
           route.config.name,
           body,

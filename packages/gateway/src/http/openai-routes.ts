@@ -2,27 +2,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway, GatewayCall } from '../gateway.js';
 import { GatewayError } from '../gateway-error.js';
 import type { InvokeResult } from '../invoke-target.js';
-import { clientGone, readCaller } from './caller.js';
+import { type Caller, clientGone, type Exchange, fastifyExchange, readCaller } from './caller.js';
 import { encodeEmbeddings } from './encode-embeddings.js';
 import { sendResult } from './send-result.js';
 
 type Kind = GatewayCall['kind'];
 
-/** OpenAI-compatible endpoints; `model` names a route. */
+/**
+ * OpenAI-compatible endpoints; `model` names a route. The POST endpoints are served on node:http
+ * directly for JSON bodies (see rawOpenAIEndpoints); these Fastify routes answer the rest (other
+ * content types, a server mounting the gateway without its front) the same way.
+ */
 export function registerOpenAIRoutes(app: FastifyInstance, gateway: Gateway): void {
-  const handler = (kind: Kind) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const body = requireBody(request.body);
-    const model = body.model;
-    if (typeof model !== 'string' || model === '') {
-      throw new GatewayError(
-        400,
-        'You must provide a model parameter (the name of a gateway route).',
-        'invalid_request_error',
-        'missing_model',
-      );
-    }
-    await invokeAndSend(gateway, request, reply, kind, model, body);
-  };
+  const handler = (kind: Kind) => (request: FastifyRequest, reply: FastifyReply) =>
+    invokeOpenAI(gateway, fastifyExchange(request, reply), kind, requireBody(request.body));
   app.post('/v1/chat/completions', handler('chat'));
   app.post('/v1/completions', handler('completions'));
   app.post('/v1/embeddings', handler('embeddings'));
@@ -65,35 +58,61 @@ export function requireBody(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** Runs an OpenAI-shaped call, whose `model` names the route, and answers it. */
+export function invokeOpenAI(
+  gateway: Gateway,
+  exchange: Exchange,
+  kind: Kind,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const model = body.model;
+  if (typeof model !== 'string' || model === '') {
+    throw new GatewayError(
+      400,
+      'You must provide a model parameter (the name of a gateway route).',
+      'invalid_request_error',
+      'missing_model',
+    );
+  }
+  return invokeAndSend(gateway, exchange, kind, model, body);
+}
+
 /** Runs a call and answers it (JSON or SSE); shared by the OpenAI and MLflow endpoints. */
 export async function invokeAndSend(
   gateway: Gateway,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  exchange: Exchange,
   kind: Kind,
   route: string,
   body: Record<string, unknown>,
 ): Promise<void> {
-  const { result, startedAt } = await invokeCall(gateway, request, reply, kind, route, body);
+  const result = await invokeCall(gateway, exchange, kind, route, body);
   const transform =
     kind === 'embeddings' && body.encoding_format === 'base64' ? encodeEmbeddings : undefined;
-  await sendResult(reply, result, startedAt, transform);
+  await sendResult(exchange, result, transform);
 }
 
 /** Runs a call with the caller's key and context; endpoints of other shapes answer it themselves. */
-export async function invokeCall(
+export function invokeCall(
   gateway: Gateway,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  exchange: Exchange,
   kind: Kind,
   route: string,
   body: Record<string, unknown>,
-): Promise<{ result: InvokeResult; startedAt: number }> {
-  const startedAt = performance.now() - reply.elapsedTime;
-  const { key, context } = await readCaller(gateway, request, body);
-  const call: GatewayCall = { kind, route, body, context, signal: clientGone(reply), startedAt };
-  if (key) call.key = key;
-  const cacheControl = request.headers['cache-control'];
-  if (cacheControl !== undefined) call.cacheControl = cacheControl;
-  return { result: await gateway.invoke(call), startedAt };
+): Promise<InvokeResult> {
+  const invoke = ({ key, context }: Caller) => {
+    const call: GatewayCall = {
+      kind,
+      route,
+      body,
+      context,
+      signal: clientGone(exchange.response),
+      startedAt: exchange.startedAt,
+    };
+    if (key) call.key = key;
+    const cacheControl = exchange.headers['cache-control'];
+    if (cacheControl !== undefined) call.cacheControl = cacheControl;
+    return gateway.invoke(call);
+  };
+  const caller = readCaller(gateway, exchange.headers, body);
+  return caller instanceof Promise ? caller.then(invoke) : invoke(caller);
 }

@@ -1,7 +1,8 @@
-import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { GatewayError } from '../gateway-error.js';
 import type { InvokeMeta, InvokeResult } from '../invoke-target.js';
 import { jsonText } from '../json-text.js';
+import type { Exchange } from './caller.js';
 
 /** Response headers every answer carries: request id, cache status, the gateway's own overhead. */
 export function cairnHeaders(meta: InvokeMeta, startedAt: number): Record<string, string> {
@@ -30,21 +31,23 @@ const openAIFraming: SseFraming = {
 
 /** Sends a JSON result, or streams chunks as server-sent events (OpenAI's framing by default). */
 export async function sendResult(
-  reply: FastifyReply,
+  exchange: Exchange,
   result: InvokeResult,
-  startedAt: number,
   transform?: (body: unknown) => unknown,
   framing: SseFraming = openAIFraming,
 ): Promise<void> {
-  const headers = cairnHeaders(result.meta, startedAt);
+  exchange.claim?.();
+  const response = exchange.response;
+  const headers: Record<string, string | number> = cairnHeaders(result.meta, exchange.startedAt);
   if (result.kind === 'json') {
     // The upstream's own bytes when the body passes through unchanged (no second serialisation).
+    // Encoded once: a string would be measured, then encoded again on write.
+    const bytes = Buffer.from(jsonText(transform ? transform(result.body) : result.body));
     headers['content-type'] = 'application/json; charset=utf-8';
-    reply.headers(headers).send(jsonText(transform ? transform(result.body) : result.body));
+    headers['content-length'] = bytes.length;
+    response.writeHead(200, headers).end(bytes);
     return;
   }
-  reply.hijack();
-  const response = reply.raw;
   response.writeHead(200, {
     ...headers,
     'content-type': 'text/event-stream; charset=utf-8',
@@ -79,7 +82,7 @@ export async function sendResult(
   }
 }
 
-function drained(response: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
+function drained(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);

@@ -84,7 +84,7 @@ export async function mountGateway(
       // Hand the untouched request to the gateway before the server parses its body.
       onRequest: (request, reply, done) => {
         reply.hijack();
-        gatewayApp.routing(request.raw, reply.raw);
+        gatewayApp.handle(request.raw, reply.raw);
         done();
       },
       handler: async () => undefined,
