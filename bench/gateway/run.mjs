@@ -197,8 +197,8 @@ async function measure(name, port, child, headers = {}, streaming = true) {
 const provider = await start('fake-provider.mjs');
 const bare = await start('bare-proxy.mjs', [String(provider.port)]);
 // With the V8 flags a serving `cairn gateway` re-runs itself with (packages/cli/src/server-launcher.ts).
-const { serverV8Flags } = await import('../../packages/cli/dist/server-launcher.js');
-const cairn = await start('cairn-gateway.mjs', [String(provider.port)], [...serverV8Flags]);
+const { gatewayV8Flags } = await import('../../packages/cli/dist/server-launcher.js');
+const cairn = await start('cairn-gateway.mjs', [String(provider.port)], [...gatewayV8Flags]);
 const portkey = values.portkey ? await startPortkey(values.portkey, provider.port) : undefined;
 // Warm up JITs and keep-alive pools before measuring.
 for (const port of [provider.port, bare.port, cairn.port]) await load(port, 16, 2);

@@ -8,7 +8,7 @@ const launcher =
     ? await import('../dist/server-launcher.js')
     : undefined;
 if (launcher?.shouldRelaunch(command, process.argv.slice(3))) {
-  launcher.relaunchWithServerFlags();
+  launcher.relaunchWithServerFlags(launcher.v8FlagsFor(command));
 } else if (command === 'server') {
   const { serverMain } = await import('../dist/server-main.js');
   await serverMain(process.argv);

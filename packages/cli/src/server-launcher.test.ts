@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   gatewayServes,
+  gatewayV8Flags,
   hasSemiSpaceFlag,
   isInspecting,
   mallocEnvFor,
   requestedWorkers,
   serverV8Flags,
   shouldRelaunch,
+  v8FlagsFor,
   workerExecArgv,
   youngGenerationFlag,
 } from './server-launcher.js';
@@ -56,6 +58,9 @@ describe('server launcher decisions', () => {
     expect(gatewayServes(['--config', 'g.yaml', 'keys', 'create'])).toBe(false);
     expect(shouldRelaunch('gateway', ['--config', 'g.yaml'], { CAIRN_WORKERS: '4' })).toBe(true);
     expect(shouldRelaunch('gateway', ['--check'], {})).toBe(false);
+    // The gateway's calls leave more short-lived garbage: larger semi-spaces than the server's.
+    expect(v8FlagsFor('gateway')).toEqual(gatewayV8Flags);
+    expect(v8FlagsFor('server')).toEqual(serverV8Flags);
     expect(shouldRelaunch('server', ['--workers', '2'], {})).toBe(false);
     expect(shouldRelaunch('runs', [], {})).toBe(false);
   });
@@ -247,8 +252,9 @@ describe('cairn gateway launcher (built CLI)', () => {
       .toContain(`listening on http://127.0.0.1:${port}`);
     const children = childPids(child.pid!);
     expect(children).toHaveLength(1);
-    expect(commandLine(children[0]!)).toEqual(expect.arrayContaining([...serverV8Flags]));
-    expect(commandLine(child.pid!)).not.toContain(youngGenerationFlag);
+    expect(commandLine(children[0]!)).toEqual(expect.arrayContaining([...gatewayV8Flags]));
+    expect(commandLine(children[0]!)).not.toContain(youngGenerationFlag);
+    expect(commandLine(child.pid!)).not.toContain(gatewayV8Flags[0]);
     child.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });
   });

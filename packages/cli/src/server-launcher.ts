@@ -20,6 +20,20 @@ export const youngGenerationFlag = '--max-semi-space-size=4';
 export const serverV8Flags = [youngGenerationFlag, '--heap-growing-percent=60'] as const;
 
 /**
+ * The V8 flags a serving `cairn gateway` runs with: 8 MB semi-spaces. Each call holds ~40 KB of
+ * garbage for a few milliseconds; with 64 calls in flight, 4 MB semi-spaces are scavenged so
+ * often that in-flight calls survive two scavenges and are promoted, and old-space collection then
+ * costs more than the young one. Measured at concurrency 64: CPU per request 12% lower, RSS
+ * ~108 MB instead of ~97 MB (16 MB: 20% lower, ~125 MB).
+ */
+export const gatewayV8Flags = ['--max-semi-space-size=8', '--heap-growing-percent=60'] as const;
+
+/** The V8 flags `command` is re-run with. */
+export function v8FlagsFor(command: string): readonly string[] {
+  return command === 'gateway' ? gatewayV8Flags : serverV8Flags;
+}
+
+/**
  * glibc malloc settings for the serving process, where the user has not set their own (other C
  * libraries ignore them). Each thread that allocates (libuv's pool, V8's helpers, the OTLP
  * decoding thread) would otherwise get an arena of its own, and after a large buffer is freed
@@ -119,22 +133,18 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
 const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
 
 /**
- * Re-runs this script (`process.argv`) in a child Node with the server's V8 flags, sharing
+ * Re-runs this script (`process.argv`) in a child Node with the V8 flags given, sharing
  * stdio, and mirrors it: signals sent to this process are passed on once, and this process ends
  * with the child's exit code or signal. The child runs in its own process group so a terminal's
  * Ctrl-C reaches it exactly once (through here, not twice), and it stops itself when this
  * launcher disappears (an IPC channel closes), so `kill -9` of the launcher leaves no server behind.
  */
-export function relaunchWithServerFlags(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, ...serverV8Flags, ...process.argv.slice(1)],
-    {
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, ...mallocEnvFor(process.env), [launchedEnv]: '1' },
-      detached: true,
-    },
-  );
+export function relaunchWithServerFlags(flags: readonly string[] = serverV8Flags): ChildProcess {
+  const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...mallocEnvFor(process.env), [launchedEnv]: '1' },
+    detached: true,
+  });
   const pass = (signal: NodeJS.Signals) => () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
