@@ -1,7 +1,7 @@
 import type { GatewayLogRecord } from '@cairn/spec';
 import { describe, expect, it } from 'vitest';
 import { parseJsonKeepingText } from '../json-text.js';
-import { logBatchJson } from './log-batch-json.js';
+import { logBatchJson, logRecordJson } from './log-batch-json.js';
 
 const base: GatewayLogRecord = {
   request_id: 'r1',
@@ -37,5 +37,42 @@ describe('logBatchJson', () => {
   it('writes a record with only outputs, and a batch without a drop count', () => {
     const batch = { records: [{ ...base, outputs: 'plain "text"' }] };
     expect(JSON.parse(logBatchJson(batch))).toEqual(batch);
+  });
+
+  it('writes every field of a record, escaping what needs it', () => {
+    // Required<>: a field added to GatewayLogRecord must be added here, and so to logRecordJson.
+    const full: Required<GatewayLogRecord> = {
+      request_id: 'r-1',
+      timestamp_ms: 1_700_000_000_123,
+      route: 'chat "quoted" \\ back',
+      route_type: 'llm/v1/chat',
+      target: 'primary',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      status: 502,
+      error: 'upstream said: línea 1\nlínea 2 \u0001',
+      stream: true,
+      inputs: { messages: [{ role: 'user', content: 'hi' }] },
+      outputs: ['chunk'],
+      prompt_tokens: 12,
+      completion_tokens: 9,
+      total_tokens: 21,
+      cost_usd: 0.0000072,
+      latency_ms: 1.234,
+      ttft_ms: 0.5,
+      overhead_ms: 0.125,
+      retries: 1,
+      fallbacks: 1,
+      cache_hit: false,
+      user: 'ålice 👋',
+      session: 's1',
+      tags: { team: 'search', beta: '' },
+      key_id: 'key_1',
+    };
+    expect(JSON.parse(logRecordJson(full))).toEqual(full);
+    expect(JSON.parse(logRecordJson({ ...base, latency_ms: Number.NaN }))).toEqual({
+      ...base,
+      latency_ms: null,
+    });
   });
 });
