@@ -46,6 +46,25 @@ describe('planUsage', () => {
     await admitted(planUsage(route, undefined, context, [], now + 30_000), state);
   });
 
+  it("charges a counter once when two budgets share it (the route's own and a global one)", () => {
+    const shared = parseGatewayConfig(`routes:
+  - name: chat
+    route_type: llm/v1/chat
+    model: { provider: openai, name: gpt-4o }
+    budget: { usd: 10, period: day }
+budgets:
+  - { scope: route, usd: 10, period: day }
+  - { scope: user, usd: 10, period: day }
+`);
+    const state = new MemoryState({ now: () => now });
+    const plan = planUsage(shared.routes[0]!, undefined, context, shared.budgets, now);
+    plan.settle(state, 10, 0.25);
+    plan.settle(state, 10, 0.25);
+    const day = currentPeriod('day', now).id;
+    expect(state.addNow(`budget:route:chat:day:${day}`, 0, 1000)).toBe(0.5);
+    expect(state.addNow(`budget:user:alice:day:${day}`, 0, 1000)).toBe(0.5);
+  });
+
   it('limits tokens per minute from what earlier calls used', async () => {
     const state = new MemoryState({ now: () => now });
     const plan = planUsage(route, undefined, context, [], now);

@@ -151,11 +151,15 @@ export class UsagePlan {
     if (tokens > 0)
       for (const counter of this.tokenCounters) state.addNow(counter.key, tokens, counter.ttlMs);
     if (costUsd <= 0) return undefined;
-    const totals = new Map<string, number>();
-    for (const budget of this.budgets) {
-      const spent = totals.get(budget.key) ?? state.addNow(budget.key, costUsd, budget.ttlMs);
-      totals.set(budget.key, spent);
-      this.alertIfCrossed(budget, spent, costUsd, alerts);
+    const budgets = this.budgets;
+    const spent: number[] = [];
+    for (let index = 0; index < budgets.length; index++) {
+      const budget = budgets[index]!;
+      // Two budgets on one counter (a route's own and a global one) charge it once. Plans have a
+      // handful of budgets: a scan beats a Map made per call.
+      const same = budgets.findIndex((other) => other.key === budget.key);
+      spent[index] = same < index ? spent[same]! : state.addNow(budget.key, costUsd, budget.ttlMs);
+      this.alertIfCrossed(budget, spent[index]!, costUsd, alerts);
     }
     return undefined;
   }
