@@ -88,8 +88,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await app?.close();
-  fake.received.length = 0;
-  fake.behave = () => ({ kind: 'ok' });
+  fake.reset();
 });
 
 describe('gateway app: Anthropic Messages API', () => {

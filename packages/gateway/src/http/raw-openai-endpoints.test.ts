@@ -84,8 +84,7 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 afterEach(async () => {
   await app?.close();
-  fake.received.length = 0;
-  fake.behave = () => ({ kind: 'ok' });
+  fake.reset();
 });
 
 describe('raw OpenAI endpoints', () => {

@@ -29,6 +29,8 @@ export interface FakeOpenAIServer {
   baseUrl: string;
   received: ReceivedRequest[];
   behave: (request: ReceivedRequest, index: number) => FakeBehaviour;
+  /** Forgets what it received and answers ok again (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,10 @@ export async function startFakeOpenAI(name = 'fake'): Promise<FakeOpenAIServer> 
     baseUrl: '',
     received: [],
     behave: () => ({ kind: 'ok' }),
+    reset: () => {
+      fake.received.length = 0;
+      fake.behave = () => ({ kind: 'ok' });
+    },
     close: async () => {
       for (const response of hanging) response.destroy();
       server.closeAllConnections();
