@@ -105,7 +105,7 @@ export class Gateway {
 
   /** The key behind an `Authorization: Bearer` header; 401 when keys are required and it is not valid. */
   async authenticate(authorization: string | undefined): Promise<VirtualKeyRecord | undefined> {
-    if (!this.config.virtualKeys || !this.deps.keys) return undefined;
+    if (!this.requiresKeys || !this.deps.keys) return undefined;
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
     if (!token) {
       throw new GatewayError(

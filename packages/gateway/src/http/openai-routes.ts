@@ -67,11 +67,13 @@ export function invokeOpenAI(
 ): Promise<void> {
   const model = body.model;
   if (typeof model !== 'string' || model === '') {
-    throw new GatewayError(
-      400,
-      'You must provide a model parameter (the name of a gateway route).',
-      'invalid_request_error',
-      'missing_model',
+    return Promise.reject(
+      new GatewayError(
+        400,
+        'You must provide a model parameter (the name of a gateway route).',
+        'invalid_request_error',
+        'missing_model',
+      ),
     );
   }
   return invokeAndSend(gateway, exchange, kind, model, body);

@@ -31,17 +31,9 @@ export function rawOpenAIEndpoints(
       startedAt: performance.now(),
     };
     readJsonBody(request, maxBodyBytes, (error, body) => {
-      const secrets = gateway.config.secrets;
-      if (error) writeError(response, error, secrets);
-      else {
-        try {
-          invokeOpenAI(gateway, exchange, kind, body!).catch((failure) =>
-            writeError(response, failure, secrets),
-          );
-        } catch (failure) {
-          writeError(response, failure as Error, secrets);
-        }
-      }
+      const fail = (failure: Error) => writeError(response, failure, gateway.config.secrets);
+      if (error) fail(error);
+      else invokeOpenAI(gateway, exchange, kind, body!).catch(fail);
     });
     return true;
   };

@@ -12,9 +12,13 @@ export class BodyChunks {
     else this.rest.push(chunk);
   }
 
+  /** The body's bytes (empty when there were none). */
+  bytes(): Buffer {
+    return this.rest ? Buffer.concat(this.rest) : (this.first ?? Buffer.alloc(0));
+  }
+
   /** The body as UTF-8 text ('' when empty). */
   text(): string {
-    const bytes = this.rest ? Buffer.concat(this.rest) : this.first;
-    return bytes ? bytes.toString('utf8') : '';
+    return this.bytes().toString('utf8');
   }
 }

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BodyChunks } from './body-chunks.js';
 import { type BufferedAnswer, type BufferedPost, bufferedPost } from './buffered-post.js';
 import { acceptsCancelSignal, type CancelSignal } from './cancel-signal.js';
+import { headerValue } from './header-value.js';
 
 /** Connection-pool options of createNodeHttpFetch. */
 export interface NodeHttpFetchOptions {
@@ -30,13 +31,56 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
   };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
+  /**
+   * Sends one request and hands its response to `onMessage`; transport failures and an abort by
+   * `signal` go to `reject`. Listeners are added with `on`, not `once`: these emitters live for
+   * one exchange, settling a promise twice is harmless, and `once` wraps each listener per call.
+   */
+  const startRequest = (
+    target: RequestTarget,
+    method: string,
+    headers: Record<string, string | number>,
+    body: string | Uint8Array | undefined,
+    signal: CancelSignal | undefined,
+    onMessage: (message: IncomingMessage) => void,
+    reject: (error: Error) => void,
+  ): void => {
+    if (signal?.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const secure = target.secure;
+    const { protocol, hostname, port, path, auth } = target.options;
+    // A literal, not a spread plus fields: V8 defines fields after a spread one by one at run time.
+    const request = (secure ? httpsRequest : httpRequest)(
+      {
+        protocol,
+        hostname,
+        port,
+        path,
+        auth,
+        method,
+        headers,
+        agent: secure ? httpsAgent : httpAgent,
+      },
+      onMessage,
+    );
+    request.on('error', reject);
+    if (signal) {
+      // One abort listener for the whole exchange: destroying the request ends the response too,
+      // and the request closes once its response has.
+      const onAbort = () => request.destroy(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      request.on('close', () => signal.removeEventListener('abort', onAbort));
+    }
+    request.end(body);
+  };
   const nodeFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const target =
       typeof input === 'string'
         ? targetOf(input)
         : targetOf(String(input instanceof URL ? input : input.url));
-    const secure = target.secure;
-    const body = init.body as string | Uint8Array | undefined | null;
+    const body = (init.body ?? undefined) as string | Uint8Array | undefined;
     const headers: Record<string, string> = {};
     if (init.headers) {
       const given =
@@ -45,81 +89,58 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
           : (init.headers as Record<string, string>);
       for (const name in given) headers[name.toLowerCase()] = String(given[name]);
     }
-    if (body !== undefined && body !== null)
-      headers['content-length'] = String(Buffer.byteLength(body));
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const signal = (init.signal ?? undefined) as CancelSignal | undefined;
-    return new Promise<Response>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortError(signal));
-        return;
-      }
-      const request = (secure ? httpsRequest : httpRequest)(
-        {
-          ...target.options,
-          method: init.method ?? 'GET',
-          headers,
-          agent: secure ? httpsAgent : httpAgent,
-        },
-        (message) => {
-          // One abort listener for the whole exchange: destroying the request ends the response too.
-          if (signal) message.once('close', () => signal.removeEventListener('abort', onAbort));
-          resolve(new NodeResponse(message) as unknown as Response);
-        },
-      );
-      const onAbort = () => request.destroy(abortError(signal!));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      request.once('error', (error) => {
-        signal?.removeEventListener('abort', onAbort);
-        reject(error);
-      });
-      request.end(body ?? undefined);
-    });
+    return new Promise<Response>((resolve, reject) =>
+      startRequest(
+        target,
+        init.method ?? 'GET',
+        headers,
+        body,
+        signal,
+        (message) => resolve(new NodeResponse(message) as unknown as Response),
+        reject,
+      ),
+    );
   };
   const post: BufferedPost = (url, headers, body, signal) => {
-    const target = targetOf(url);
-    const secure = target.secure;
-    return new Promise<BufferedAnswer>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortError(signal));
-        return;
-      }
-      const sent: Record<string, string | number> = { ...headers };
-      sent['content-length'] = Buffer.byteLength(body);
-      const { protocol, hostname, port, path, auth } = target.options;
-      // A literal, not a spread plus fields: V8 defines fields after a spread one by one at run time.
-      const request = (secure ? httpsRequest : httpRequest)(
-        {
-          protocol,
-          hostname,
-          port,
-          path,
-          auth,
-          method: 'POST',
-          headers: sent,
-          agent: secure ? httpsAgent : httpAgent,
-        },
-        (message) => readAnswer(message, resolve, reject),
-      );
-      // `on`, not `once`, here and in readAnswer: these emitters live for one exchange, settling
-      // the promise twice is harmless, and `once` wraps each listener per request.
-      request.on('error', reject);
-      if (signal) {
-        const onAbort = () => request.destroy(abortError(signal));
-        signal.addEventListener('abort', onAbort, { once: true });
-        request.on('close', () => signal.removeEventListener('abort', onAbort));
-      }
-      request.end(body);
-    });
+    const sent: Record<string, string | number> = { ...headers };
+    sent['content-length'] = Buffer.byteLength(body);
+    return new Promise<BufferedAnswer>((resolve, reject) =>
+      startRequest(
+        targetOf(url),
+        'POST',
+        sent,
+        body,
+        signal,
+        (message) =>
+          readWhole(
+            message,
+            (chunks) =>
+              resolve({
+                status: message.statusCode ?? 0,
+                statusText: message.statusMessage ?? '',
+                headers: message.headers,
+                text: chunks.text(),
+              }),
+            reject,
+          ),
+        reject,
+      ),
+    );
   };
   Object.defineProperty(nodeFetch, acceptsCancelSignal, { value: true });
   Object.defineProperty(nodeFetch, bufferedPost, { value: post });
   return nodeFetch as typeof fetch;
 }
 
-/** Reads a whole response with events (cheaper per response than a stream iterator). */
-function readAnswer(
+/**
+ * Reads a whole body with events (cheaper per response than a stream iterator) and calls `done`
+ * at its end, or `reject` when it fails or is cut off (closed before its end).
+ */
+function readWhole(
   message: IncomingMessage,
-  resolve: (answer: BufferedAnswer) => void,
+  done: (chunks: BodyChunks) => void,
   reject: (error: Error) => void,
 ): void {
   const chunks = new BodyChunks();
@@ -127,15 +148,10 @@ function readAnswer(
   message.on('data', (chunk: Buffer) => chunks.add(chunk));
   message.on('end', () => {
     ended = true;
-    resolve({
-      status: message.statusCode ?? 0,
-      statusText: message.statusMessage ?? '',
-      headers: message.headers,
-      text: chunks.text(),
-    });
+    done(chunks);
   });
   message.on('error', reject);
-  // After a cut-off (close without end) report it; an Error costs µs, so only then.
+  // An Error costs µs, so one is made only for a cut-off.
   message.on('close', () => {
     if (!ended) reject(new Error('The upstream response was cut off.'));
   });
@@ -183,8 +199,7 @@ class NodeResponseHeaders {
   constructor(private readonly raw: IncomingMessage['headers']) {}
 
   get(name: string): string | null {
-    const value = this.raw[name.toLowerCase()];
-    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    return headerValue(this.raw, name);
   }
 
   has(name: string): boolean {
@@ -239,24 +254,11 @@ class NodeResponse {
     );
   }
 
-  // Events rather than `for await`: async iteration over a stream costs more per response.
   private readAll(): Promise<Buffer> {
     this.bodyUsed = true;
-    const message = this.message;
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let ended = false;
-      message.on('data', (chunk: Buffer) => chunks.push(chunk));
-      message.once('end', () => {
-        ended = true;
-        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-      });
-      message.once('error', reject);
-      // After a cut-off (close without end) report it; an Error costs µs, so only then.
-      message.once('close', () => {
-        if (!ended) reject(new Error('The upstream response was cut off.'));
-      });
-    });
+    return new Promise((resolve, reject) =>
+      readWhole(this.message, (chunks) => resolve(chunks.bytes()), reject),
+    );
   }
 }
 

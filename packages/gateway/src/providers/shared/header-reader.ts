@@ -1,16 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { headerValue } from '../../transport/header-value.js';
 
 /** Reading one response header by name: what error mapping needs of a fetch `Headers`. */
 export interface HeaderReader {
   get(name: string): string | null;
 }
 
-/** A HeaderReader over node:http's header object (names already lower-cased). */
+/** A HeaderReader over node:http's header object. */
 export function incomingHeaderReader(headers: IncomingHttpHeaders): HeaderReader {
-  return {
-    get(name) {
-      const value = headers[name.toLowerCase()];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
-  };
+  return { get: (name) => headerValue(headers, name) };
 }
