@@ -5,7 +5,8 @@ import { jsonText } from './json-text.js';
 import { checkOutput } from './policies/guardrails.js';
 import { ProviderError } from './providers/provider.js';
 import { relayStream, replayStream } from './relay-stream.js';
-import { type AttemptDeadline, callWithRouting } from './routing/call-with-routing.js';
+import type { AttemptDeadline } from './routing/attempt-deadline.js';
+import { callWithRouting } from './routing/call-with-routing.js';
 import type { RouteTarget } from './routing/route-target.js';
 import { toClientError } from './upstream-error.js';
 

@@ -3,7 +3,7 @@ import type { CallState } from './call-state.js';
 import { finishRecord, round } from './finish-record.js';
 import { GatewayError } from './gateway-error.js';
 import { mapTexts, matchesOnce, redactPii } from './policies/guardrails.js';
-import type { AttemptDeadline } from './routing/call-with-routing.js';
+import type { AttemptDeadline } from './routing/attempt-deadline.js';
 import { toClientError } from './upstream-error.js';
 
 interface StreamChunk {

@@ -1,7 +1,8 @@
 import type { RetryConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../gateway-error.js';
 import { ProviderError } from '../providers/provider.js';
-import { CallSignal, type CancelSignal } from '../transport/cancel-signal.js';
+import type { CancelSignal } from '../transport/cancel-signal.js';
+import { type AttemptDeadline, Deadline } from './attempt-deadline.js';
 import type { RouteTarget } from './route-target.js';
 
 /** What routing did for one call, for logs and the overhead header. */
@@ -12,20 +13,6 @@ export interface RoutingOutcome {
   fallbacks: number;
   /** Time spent waiting on providers and backoff, in ms. */
   upstreamMs: number;
-}
-
-/**
- * One attempt's cancellation: `signal` fires on the target's timeout or on client disconnect.
- * A streaming attempt calls `detach()` to keep the timer past its return and then `refresh()`
- * per chunk (an idle timeout) and `clear()` at the end.
- */
-export interface AttemptDeadline {
-  readonly signal: CancelSignal;
-  /** Whether the timer fired (as opposed to the client going away). */
-  readonly timedOut: boolean;
-  detach(): void;
-  refresh(): void;
-  clear(): void;
 }
 
 /** Statuses that are the request's fault: another target would refuse it too. */
@@ -102,47 +89,6 @@ export async function callWithRouting<T>(
     'circuit_open',
     Number.isFinite(openRetryAfterMs) ? openRetryAfterMs : undefined,
   );
-}
-
-class Deadline implements AttemptDeadline {
-  readonly signal = new CallSignal();
-  timedOut = false;
-  private readonly timer: NodeJS.Timeout;
-  private detached = false;
-  private clientSignal?: CancelSignal;
-
-  constructor(timeoutMs: number, clientSignal?: CancelSignal) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.signal.abort(new Error(`timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    if (clientSignal) {
-      this.clientSignal = clientSignal;
-      clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
-    }
-  }
-
-  private readonly onClientAbort = (): void => {
-    this.signal.abort(new Error('client closed the request'));
-  };
-
-  detach(): void {
-    this.detached = true;
-  }
-
-  refresh(): void {
-    this.timer.refresh();
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
-    this.clientSignal?.removeEventListener('abort', this.onClientAbort);
-  }
-
-  /** Clears the timer unless a stream took it over. */
-  settle(): void {
-    if (!this.detached) this.clear();
-  }
 }
 
 function asProviderError(error: unknown, target: RouteTarget, timedOut: boolean): ProviderError {

@@ -1,4 +1,5 @@
-export type { AttemptDeadline, RoutingOutcome } from './call-with-routing.js';
+export type { AttemptDeadline } from './attempt-deadline.js';
+export type { RoutingOutcome } from './call-with-routing.js';
 export { callWithRouting } from './call-with-routing.js';
 export { CircuitBreaker } from './circuit-breaker.js';
 export { matchCondition } from './match-condition.js';

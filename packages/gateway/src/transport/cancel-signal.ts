@@ -17,29 +17,37 @@ export interface CancelSignal {
 export class CallSignal implements CancelSignal {
   aborted = false;
   reason: unknown;
-  private listeners: (() => void)[] | undefined;
+  // Nearly every signal has at most one listener at a time: a field, not an array, holds it.
+  private listener: (() => void) | undefined;
+  private more: (() => void)[] | undefined;
   private real: AbortController | undefined;
 
   abort(reason: unknown = new DOMException('This operation was aborted', 'AbortError')): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const listeners = this.listeners;
-    this.listeners = undefined;
+    const { listener, more } = this;
+    this.listener = this.more = undefined;
     this.real?.abort(reason);
-    if (listeners) for (const listener of listeners) listener();
+    listener?.();
+    if (more) for (const each of more) each();
   }
 
   /** Listeners run once, on abort (every listener is "once": a signal aborts only once). */
   addEventListener(_type: 'abort', listener: () => void): void {
     if (this.aborted) return;
-    if (this.listeners) this.listeners.push(listener);
-    else this.listeners = [listener];
+    if (this.listener === undefined) this.listener = listener;
+    else if (this.more) this.more.push(listener);
+    else this.more = [listener];
   }
 
   removeEventListener(_type: 'abort', listener: () => void): void {
-    const index = this.listeners?.indexOf(listener) ?? -1;
-    if (index >= 0) this.listeners!.splice(index, 1);
+    if (this.listener === listener) {
+      this.listener = undefined;
+      return;
+    }
+    const index = this.more?.indexOf(listener) ?? -1;
+    if (index >= 0) this.more!.splice(index, 1);
   }
 
   /** A real AbortSignal that follows this one (made on first use). */

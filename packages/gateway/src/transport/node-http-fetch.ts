@@ -70,7 +70,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       // One abort listener for the whole exchange: destroying the request ends the response too,
       // and the request closes once its response has.
       const onAbort = () => request.destroy(abortError(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort);
       request.on('close', () => signal.removeEventListener('abort', onAbort));
     }
     request.end(body);
