@@ -1,5 +1,6 @@
-// Gateway bench: a zero-latency fake provider, a bare node:http keep-alive proxy (the floor) and
-// Cairn's gateway (routing, limits, budgets and trace logging on), measured A B A B on loopback.
+// Gateway bench: a zero-latency fake provider, a bare node:http keep-alive proxy (the floor), a
+// JSON proxy (the floor plus a gateway's minimum JSON work, for reference) and Cairn's gateway
+// (routing, limits, budgets and trace logging on), measured A B A B on loopback.
 // Usage: node bench/gateway/run.mjs [--duration 10] [--rounds 2] [--soak 600] [--no-build] [--json]
 //          [--portkey /path/to/node_modules/@portkey-ai/gateway/build/start-server.js]
 import { execFileSync, fork } from 'node:child_process';
@@ -196,13 +197,14 @@ async function measure(name, port, child, headers = {}, streaming = true) {
 
 const provider = await start('fake-provider.mjs');
 const bare = await start('bare-proxy.mjs', [String(provider.port)]);
+const jsonProxy = await start('json-proxy.mjs', [String(provider.port)]);
 // With the V8 flags a serving `cairn gateway` re-runs itself with (packages/cli/src/server-launcher.ts).
 const { gatewayV8Flags } = await import('../../packages/cli/dist/server-launcher.js');
 const cairn = await start('cairn-gateway.mjs', [String(provider.port)], [...gatewayV8Flags]);
 const portkey = values.portkey ? await startPortkey(values.portkey, provider.port) : undefined;
 // Warm up JITs, heaps and keep-alive pools at the measured load before measuring: a shorter,
 // lighter warm-up left the first measured round of the bare proxy ~40% slower than the next.
-for (const port of [provider.port, bare.port, cairn.port]) await load(port, 64, 4);
+for (const port of [provider.port, bare.port, jsonProxy.port, cairn.port]) await load(port, 64, 4);
 if (portkey) await load(portkey.port, 16, 2, portkey.headers);
 const direct = await sequentialLatency(provider.port, duration / 2);
 const directTtfb = await sequentialLatency(
@@ -212,9 +214,13 @@ const directTtfb = await sequentialLatency(
   true,
 );
 
-const results = { bare: [], cairn: [], ...(portkey ? { portkey: [] } : {}) };
+const results = { bare: [], 'json-proxy': [], cairn: [], ...(portkey ? { portkey: [] } : {}) };
 for (let round = 0; round < rounds; round++) {
   results.bare.push(await measure('bare', bare.port, bare.child));
+  // The JSON proxy has no streaming path: only its plain calls are measured.
+  results['json-proxy'].push(
+    await measure('json-proxy', jsonProxy.port, jsonProxy.child, {}, false),
+  );
   results.cairn.push(await measure('cairn', cairn.port, cairn.child));
   // Portkey 1.15's streaming path fails against the fake (500), so only its plain calls are measured.
   if (portkey)
@@ -233,7 +239,7 @@ if (soakSeconds > 0) {
   }
   await loading;
 }
-for (const { child } of [provider, bare, cairn, ...(portkey ? [portkey] : [])])
+for (const { child } of [provider, bare, jsonProxy, cairn, ...(portkey ? [portkey] : [])])
   child.removeAllListeners('exit').kill();
 
 const median = (rows, key) => {
