@@ -1,10 +1,12 @@
 // The CPU cost of Cairn's call handling alone, without sockets: a parsed request goes through the
 // OpenAI endpoint's handling (caller, limits, budgets, routing, provider translation, log record,
 // response headers) to a canned upstream answer and a response object that discards what is
-// written. Much steadier than the socket bench, so it is the one to steer by (the median of
-// several rounds: a round with a major GC in it reads higher); the
-// `floor` row does only a gateway's minimum JSON work (parse, set the model, parse the answer).
-// Usage: node --max-semi-space-size=8 bench/gateway/call-handling.mjs [--calls 200000] [--rounds 5]
+// written. Much steadier than the socket bench, so it is the one to steer by. The `floor` row does
+// only a gateway's minimum JSON work (parse, set the model, parse the answer).
+// Run it with --no-allocation-site-pretenuring: without it about one process in three settles in a
+// mode ~40% slower (V8 moves some allocation sites to the old generation during the warm-up).
+// Usage: node --max-semi-space-size=8 --no-allocation-site-pretenuring \
+//          bench/gateway/call-handling.mjs [--calls 200000] [--rounds 5]
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
