@@ -21,14 +21,18 @@ export class MemoryState implements SharedState {
     return this.options.now ? this.options.now() : Date.now();
   }
 
-  private counter(key: string): number {
+  /** The live entry of counter `key` at `now` (an expired one is dropped). */
+  private liveCounter(key: string, now: number): Entry<number> | undefined {
     const entry = this.counters.get(key);
-    if (!entry) return 0;
-    if (entry.expiresAt <= this.now()) {
+    if (entry && entry.expiresAt <= now) {
       this.counters.delete(key);
-      return 0;
+      return undefined;
     }
-    return entry.value;
+    return entry;
+  }
+
+  private counter(key: string, now = this.now()): number {
+    return this.liveCounter(key, now)?.value ?? 0;
   }
 
   async admit(charges: CounterCharge[], ceilings: CeilingCheck[]): Promise<number> {
@@ -37,15 +41,17 @@ export class MemoryState implements SharedState {
 
   /** The synchronous body of admit (one process needs no atomicity beyond a single tick). */
   admitNow(charges: CounterCharge[], ceilings: CeilingCheck[]): number {
+    // One clock reading for the whole check, not one per counter.
+    const now = this.now();
     for (let index = 0; index < charges.length; index++) {
       const charge = charges[index]!;
-      if (this.counter(charge.key) + charge.cost > charge.limit) return index;
+      if (this.counter(charge.key, now) + charge.cost > charge.limit) return index;
     }
     for (let index = 0; index < ceilings.length; index++) {
       const ceiling = ceilings[index]!;
-      if (this.counter(ceiling.key) >= ceiling.limit) return charges.length + index;
+      if (this.counter(ceiling.key, now) >= ceiling.limit) return charges.length + index;
     }
-    for (const charge of charges) this.addNow(charge.key, charge.cost, charge.ttlMs);
+    for (const charge of charges) this.charge(charge.key, charge.cost, charge.ttlMs, now);
     return -1;
   }
 
@@ -54,12 +60,17 @@ export class MemoryState implements SharedState {
   }
 
   addNow(key: string, amount: number, ttlMs: number): number {
-    const current = this.counter(key);
-    const entry = this.counters.get(key);
-    const value = current + amount;
-    if (entry) entry.value = value;
-    else this.counters.set(key, { value, expiresAt: this.now() + ttlMs });
-    return value;
+    return this.charge(key, amount, ttlMs, this.now());
+  }
+
+  private charge(key: string, amount: number, ttlMs: number, now: number): number {
+    const entry = this.liveCounter(key, now);
+    if (!entry) {
+      this.counters.set(key, { value: amount, expiresAt: now + ttlMs });
+      return amount;
+    }
+    entry.value += amount;
+    return entry.value;
   }
 
   async read(key: string): Promise<number> {
