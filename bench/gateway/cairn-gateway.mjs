@@ -8,23 +8,11 @@ import {
   MemoryState,
   parseGatewayConfig,
 } from '@cairn/gateway';
+import { benchRoutesYaml } from './fixtures.mjs';
 
 const upstreamPort = Number(process.argv[2]);
 const upstream = `http://127.0.0.1:${upstreamPort}`;
-const yaml = `routes:
-  - name: chat
-    route_type: llm/v1/chat
-    strategy: fallback
-    targets:
-      - { name: primary, model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: $KEY, openai_api_base: ${upstream}/v1 } } }
-      - { name: backup, model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: $KEY, openai_api_base: ${upstream}/v1 } } }
-    retries: { attempts: 1, backoff_ms: 50 }
-    rate_limit: { rpm: 100000000, tpm: 1000000000 }
-    budget: { usd: 1000000, period: month }
-budgets:
-  - { scope: user, usd: 1000000, period: day }
-logging: { payloads: true }
-`;
+const yaml = benchRoutesYaml(upstream);
 // CAIRN_BENCH_VARIANT=plain drops the policies and logging, to see what they cost.
 const variant = process.env.CAIRN_BENCH_VARIANT ?? 'full';
 const plainYaml = `routes:

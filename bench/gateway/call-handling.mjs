@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchRoutesYaml, completion } from './fixtures.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -31,20 +32,7 @@ const answer = {
   status: 200,
   statusText: 'OK',
   headers: { 'content-type': 'application/json' },
-  text: JSON.stringify({
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: 1_700_000_000,
-    model: 'gpt-4o-mini',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'Hello! How can I help you today?' },
-        finish_reason: 'stop',
-      },
-    ],
-    usage: { prompt_tokens: 12, completion_tokens: 9, total_tokens: 21 },
-  }),
+  text: JSON.stringify(completion),
 };
 // A fetch whose buffered POST answers at once: the transport is the socket bench's business.
 const cannedFetch = () => Promise.reject(new Error('only the buffered POST is used'));
@@ -52,22 +40,9 @@ cannedFetch[bufferedPost] = () => Promise.resolve(answer);
 cannedFetch[acceptsCancelSignal] = true;
 
 // The route the socket bench (cairn-gateway.mjs) configures.
-const model =
-  '{ provider: openai, name: gpt-4o-mini, config: { openai_api_key: sk-bench, openai_api_base: http://127.0.0.1:1/v1 } }';
-const config = parseGatewayConfig(`routes:
-  - name: chat
-    route_type: llm/v1/chat
-    strategy: fallback
-    targets:
-      - { name: primary, model: ${model} }
-      - { name: backup, model: ${model} }
-    retries: { attempts: 1, backoff_ms: 50 }
-    rate_limit: { rpm: 100000000, tpm: 1000000000 }
-    budget: { usd: 1000000, period: month }
-budgets:
-  - { scope: user, usd: 1000000, period: day }
-logging: { payloads: true }
-`);
+const config = parseGatewayConfig(benchRoutesYaml('http://127.0.0.1:1'), {
+  env: { KEY: 'sk-bench' },
+});
 let logged = 0;
 const gateway = new Gateway(config, {
   createProvider: (modelConfig) => createProvider(modelConfig, { fetch: cannedFetch }),

@@ -1,21 +1,9 @@
 // A zero-latency OpenAI-wire provider for the gateway bench: a fixed chat completion, a short SSE
 // stream, and a 200 for the gateway's log uploads. Runs as a child; prints its port on IPC.
 import { createServer } from 'node:http';
+import { completion as benchCompletion } from './fixtures.mjs';
 
-const completion = JSON.stringify({
-  id: 'chatcmpl-bench',
-  object: 'chat.completion',
-  created: 1_700_000_000,
-  model: 'gpt-4o-mini',
-  choices: [
-    {
-      index: 0,
-      message: { role: 'assistant', content: 'Hello! How can I help you today?' },
-      finish_reason: 'stop',
-    },
-  ],
-  usage: { prompt_tokens: 12, completion_tokens: 9, total_tokens: 21 },
-});
+const completion = JSON.stringify(benchCompletion);
 const chunk = (content, finish = null) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-4o-mini', choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }] })}\n\n`;
 const stream = [
