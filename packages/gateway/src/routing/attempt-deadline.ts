@@ -35,7 +35,8 @@ export class Deadline extends CallSignal implements AttemptDeadline, QueuedDeadl
     super();
     this.timeouts = deadlineQueue(timeoutMs);
     this.timeouts.add(this);
-    clientSignal?.addEventListener('abort', this.onClientAbort);
+    if (clientSignal?.aborted) this.onClientAbort();
+    else clientSignal?.addEventListener('abort', this.onClientAbort);
   }
 
   get signal(): CancelSignal {

@@ -73,6 +73,15 @@ describe('Deadline', () => {
     expect(cleared.signal.aborted).toBe(false);
     followed.clear();
   });
+
+  it('is aborted at once when the client is already gone', () => {
+    const client = new CallSignal();
+    client.abort(new Error('gone'));
+    const deadline = new Deadline(60_000, client);
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.timedOut).toBe(false);
+    deadline.clear();
+  });
 });
 
 describe('CallSignal', () => {
