@@ -1,14 +1,18 @@
 // Cairn's gateway as the bench runs it: two-target fallback routing, per-route and per-key rate
 // limits (high enough never to trigger), a budget, and trace logging to a tracking URI.
-import {
+// Like `cairn gateway`, it first keeps nextTick's entry shape alive (packages/cli/src/tick-shape.ts).
+import { pinTickShape } from '../../packages/cli/dist/tick-shape.js';
+
+pinTickShape();
+const {
   createGatewayApp,
   createNodeHttpFetch,
   createProvider,
   HttpLogSink,
   MemoryState,
   parseGatewayConfig,
-} from '@cairn/gateway';
-import { benchRoutesYaml } from './fixtures.mjs';
+} = await import('@cairn/gateway');
+const { benchRoutesYaml } = await import('./fixtures.mjs');
 
 const upstreamPort = Number(process.argv[2]);
 const upstream = `http://127.0.0.1:${upstreamPort}`;

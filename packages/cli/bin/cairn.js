@@ -9,11 +9,15 @@ const launcher =
     : undefined;
 if (launcher?.shouldRelaunch(command, process.argv.slice(3))) {
   launcher.relaunchWithServerFlags(launcher.v8FlagsFor(command));
-} else if (command === 'server') {
-  const { serverMain } = await import('../dist/server-main.js');
-  await serverMain(process.argv);
 } else {
-  launcher?.followLauncher();
-  const { main } = await import('../dist/index.js');
-  await main(process.argv);
+  // Before any start-up work, so that no collection drops nextTick's shapes (src/tick-shape.ts).
+  if (launcher) (await import('../dist/tick-shape.js')).pinTickShape();
+  if (command === 'server') {
+    const { serverMain } = await import('../dist/server-main.js');
+    await serverMain(process.argv);
+  } else {
+    launcher?.followLauncher();
+    const { main } = await import('../dist/index.js');
+    await main(process.argv);
+  }
 }
