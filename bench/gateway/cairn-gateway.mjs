@@ -6,7 +6,7 @@ import { pinTickShape } from '../../packages/cli/dist/tick-shape.js';
 pinTickShape();
 const {
   createGatewayApp,
-  createNodeHttpFetch,
+  createUpstreamFetch,
   createProvider,
   HttpLogSink,
   MemoryState,
@@ -27,7 +27,7 @@ const plainYaml = `routes:
 const config = parseGatewayConfig(variant === 'full' ? yaml : plainYaml, {
   env: { KEY: 'sk-bench-key-0000000000' },
 });
-const fetch = createNodeHttpFetch();
+const fetch = createUpstreamFetch();
 const app = createGatewayApp(config, {
   createProvider: (model) => createProvider(model, { fetch }),
   state: new MemoryState(),

@@ -44,5 +44,5 @@ export type { RequestContext } from './routing/index.js';
 export { CircuitBreaker } from './routing/index.js';
 export type { CeilingCheck, CounterCharge, SharedState } from './state/index.js';
 export { MemoryState, openSharedState, RedisState } from './state/index.js';
-export type { NodeHttpFetchOptions } from './transport/index.js';
-export { createNodeHttpFetch } from './transport/index.js';
+export type { UpstreamFetchOptions } from './transport/index.js';
+export { createUpstreamFetch } from './transport/index.js';

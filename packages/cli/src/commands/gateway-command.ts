@@ -1,8 +1,8 @@
 import { basename, dirname, extname, join } from 'node:path';
 import {
   createGatewayApp,
-  createNodeHttpFetch,
   createProvider,
+  createUpstreamFetch,
   FileKeyStore,
   type GatewayConfig,
   type GatewayLogSink,
@@ -177,7 +177,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const state = await openSharedState(redisUrl, config.statePrefix);
   const keyStore = await openKeyStore(options.config, state, redisUrl, true);
   // One keep-alive pool for provider calls and log uploads (node:http costs less CPU than fetch).
-  const fetch = createNodeHttpFetch();
+  const fetch = createUpstreamFetch();
   const logSink: GatewayLogSink | undefined = options.trackingUri
     ? new HttpLogSink(options.trackingUri, { fetch })
     : undefined;

@@ -6,7 +6,7 @@ import { MemoryLogSink } from '../logging/log-sink.js';
 import { createProvider } from '../providers/index.js';
 import { MemoryState } from '../state/memory-state.js';
 import { type FakeOpenAIServer, startFakeOpenAI } from '../test-kit/fake-openai-server.js';
-import { createNodeHttpFetch } from '../transport/node-http-fetch.js';
+import { createUpstreamFetch } from '../transport/upstream-fetch.js';
 import { createGatewayApp, type GatewayApp } from './gateway-app.js';
 
 // The OpenAI POST endpoints are served on node:http before Fastify: these tests go over real
@@ -32,7 +32,7 @@ ${extra}`,
     { env: { KEY: providerKey } },
   );
   sink = new MemoryLogSink();
-  const fetch = createNodeHttpFetch();
+  const fetch = createUpstreamFetch();
   app = createGatewayApp(config, {
     createProvider: (model) => createProvider(model, { fetch }),
     state: new MemoryState(),

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayLogBatch, GatewayLogRecord } from '@cairn/spec';
 import { describe, expect, it } from 'vitest';
-import { createNodeHttpFetch } from '../transport/node-http-fetch.js';
+import { createUpstreamFetch } from '../transport/upstream-fetch.js';
 import { LogQueue } from './log-queue.js';
 import { HttpLogSink, MemoryLogSink } from './log-sink.js';
 
@@ -97,7 +97,7 @@ async function startLogReceiver() {
 describe('HttpLogSink', () => {
   it.each([
     ['global fetch', undefined],
-    ['the node:http fetch', createNodeHttpFetch()],
+    ['the upstream fetch', createUpstreamFetch()],
   ])('POSTs batches to /api/2.0/cairn/gateway/logs with %s', async (_name, fetch) => {
     const receiver = await startLogReceiver();
     const sink = new HttpLogSink(receiver.url, fetch ? { fetch } : {});
@@ -112,7 +112,7 @@ describe('HttpLogSink', () => {
 
   it('receives records from a LogQueue encoded as they were queued, in order, with drops', async () => {
     const receiver = await startLogReceiver();
-    const sink = new HttpLogSink(receiver.url, { fetch: createNodeHttpFetch() });
+    const sink = new HttpLogSink(receiver.url, { fetch: createUpstreamFetch() });
     const queue = new LogQueue(sink, { maxQueued: 2, batchSize: 10, flushMs: 60_000 });
     for (const id of [1, 2, 3]) queue.push(record(id));
     await queue.flush();

@@ -5,7 +5,7 @@ import type { CancelSignal } from './cancel-signal.js';
 export interface BufferedAnswer {
   status: number;
   statusText: string;
-  /** Lower-cased names, as node:http gives them. */
+  /** Lower-cased names. */
   headers: IncomingHttpHeaders;
   text: string;
 }
@@ -22,7 +22,7 @@ export type BufferedPost = (
 ) => Promise<BufferedAnswer>;
 
 /**
- * Where a fetch made by createNodeHttpFetch keeps its BufferedPost. A provider call that wants the
+ * Where a fetch made by createUpstreamFetch keeps its BufferedPost. A provider call that wants the
  * whole JSON answer uses it and skips building a Response (a third of the transport's cost).
  */
 export const bufferedPost = Symbol.for('cairn.gateway.bufferedPost');

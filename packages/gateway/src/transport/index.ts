@@ -1,1 +1,1 @@
-export { createNodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
+export { createUpstreamFetch, type UpstreamFetchOptions } from './upstream-fetch.js';

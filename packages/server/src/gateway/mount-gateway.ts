@@ -53,7 +53,7 @@ export async function mountGateway(
       ).open(true);
   const keys = new gateway.VirtualKeys(keyStore);
   const counters = new GatewayCallCounters();
-  const fetch = gateway.createNodeHttpFetch();
+  const fetch = gateway.createUpstreamFetch();
   const gatewayApp = gateway.createGatewayApp(config, {
     createProvider: (model) => gateway.createProvider(model, { fetch }),
     state,

@@ -6,7 +6,7 @@ export interface HeaderReader {
   get(name: string): string | null;
 }
 
-/** A HeaderReader over node:http's header object. */
+/** A HeaderReader over a lower-cased header object (node:http's or undici's). */
 export function incomingHeaderReader(headers: IncomingHttpHeaders): HeaderReader {
   return { get: (name) => headerValue(headers, name) };
 }

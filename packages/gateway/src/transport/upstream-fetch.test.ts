@@ -5,7 +5,7 @@ import { createProvider, ProviderError } from '../providers/index.js';
 import { type FakeOpenAIServer, startFakeOpenAI } from '../test-kit/fake-openai-server.js';
 import { bufferedPostOf } from './buffered-post.js';
 import { CallSignal } from './cancel-signal.js';
-import { createNodeHttpFetch } from './node-http-fetch.js';
+import { createUpstreamFetch } from './upstream-fetch.js';
 
 let fake: FakeOpenAIServer;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const fetch = createNodeHttpFetch();
+const fetch = createUpstreamFetch();
 const provider = () =>
   createProvider(
     {
@@ -24,7 +24,7 @@ const provider = () =>
     { fetch },
   );
 
-describe('createNodeHttpFetch', () => {
+describe('createUpstreamFetch', () => {
   it('carries a provider call: headers, JSON body, JSON answer', async () => {
     fake.behave = () => ({ kind: 'ok', text: 'hi there' });
     const answer = await provider().chat!({ messages: [{ role: 'user', content: 'hello' }] });
