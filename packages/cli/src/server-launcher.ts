@@ -25,8 +25,17 @@ export const serverV8Flags = [youngGenerationFlag, '--heap-growing-percent=60'] 
  * often that in-flight calls survive two scavenges and are promoted, and old-space collection then
  * costs more than the young one. Measured at concurrency 64: CPU per request 12% lower, RSS
  * ~108 MB instead of ~97 MB (16 MB: 20% lower, ~125 MB).
+ *
+ * And no allocation-site pretenuring: V8 took the upstream answers' header buffers for long-lived
+ * and allocated them straight in the old generation, where ~2 KB per call of garbage set off
+ * four full collections a second. Without it (measured at concurrency 64 over 8 s): 34 → 2 full
+ * collections, p99 latency 12 → 5 ms, throughput +18%.
  */
-export const gatewayV8Flags = ['--max-semi-space-size=8', '--heap-growing-percent=60'] as const;
+export const gatewayV8Flags = [
+  '--max-semi-space-size=8',
+  '--heap-growing-percent=60',
+  '--no-allocation-site-pretenuring',
+] as const;
 
 /** The V8 flags `command` is re-run with. */
 export function v8FlagsFor(command: string): readonly string[] {
