@@ -176,7 +176,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const redisUrl = options.redisUrl ?? config.redisUrl;
   const state = await openSharedState(redisUrl, config.statePrefix);
   const keyStore = await openKeyStore(options.config, state, redisUrl, true);
-  // One keep-alive pool for provider calls and log uploads (node:http costs less CPU than fetch).
+  // One set of keep-alive pools for provider calls and log uploads (undici's dispatcher API costs
+  // less CPU per call than the global fetch).
   const fetch = createUpstreamFetch();
   const logSink: GatewayLogSink | undefined = options.trackingUri
     ? new HttpLogSink(options.trackingUri, { fetch })

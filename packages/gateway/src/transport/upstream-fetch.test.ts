@@ -118,6 +118,34 @@ describe('createUpstreamFetch', () => {
       expect(error).toMatchObject({ status: 504, message: 'openai request was aborted' });
     }
   });
+
+  it('aborts a hung streaming call through a CallSignal', async () => {
+    fake.behave = () => ({ kind: 'hang' });
+    const signal = new CallSignal();
+    const stream = provider().chatStream!(
+      { messages: [{ role: 'user', content: 'x' }] },
+      { signal },
+    );
+    setTimeout(() => signal.abort(new Error('client closed the request')), 50);
+    const started = Date.now();
+    const error = await (async () => {
+      for await (const _chunk of stream) {
+        // A hung upstream sends nothing.
+      }
+    })().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 504, message: 'openai request was aborted' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('sends Basic auth for credentials in the base URL', async () => {
+    fake.behave = () => ({ kind: 'ok', text: 'hi' });
+    const withCredentials = fake.baseUrl.replace('http://', 'http://user:p%40ss@');
+    const post = bufferedPostOf(fetch)!;
+    await post(`${withCredentials}/chat/completions`, {}, '{"messages":[]}');
+    expect(fake.received.at(-1)!.headers.authorization).toBe(
+      `Basic ${Buffer.from('user:p@ss').toString('base64')}`,
+    );
+  });
 });
 
 describe('CallSignal', () => {
