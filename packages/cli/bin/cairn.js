@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `cairn server` and a serving `cairn gateway` re-run themselves once with V8 heap flags sized
-// for a server (src/server-launcher.ts says why); `cairn server` then loads only the server
-// command, everything else loads the full command tree.
+// for a server (src/server-launcher.ts says why) and then load only their own command;
+// everything else loads the full command tree.
 const command = process.argv[2];
 const launcher =
   command === 'server' || command === 'gateway'
@@ -15,6 +15,9 @@ if (launcher?.shouldRelaunch(command, process.argv.slice(3))) {
   if (command === 'server') {
     const { serverMain } = await import('../dist/server-main.js');
     await serverMain(process.argv);
+  } else if (command === 'gateway' && launcher.gatewayServes(process.argv.slice(3))) {
+    const { gatewayMain } = await import('../dist/gateway-main.js');
+    await gatewayMain(process.argv);
   } else {
     launcher?.followLauncher();
     const { main } = await import('../dist/index.js');
