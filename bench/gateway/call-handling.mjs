@@ -39,7 +39,7 @@ const cannedFetch = () => Promise.reject(new Error('only the buffered POST is us
 cannedFetch[bufferedPost] = () => Promise.resolve(answer);
 cannedFetch[acceptsCancelSignal] = true;
 
-// The route the socket bench (cairn-gateway.mjs) configures.
+// The route the socket bench (run.mjs) configures.
 const config = parseGatewayConfig(benchRoutesYaml('http://127.0.0.1:1'), {
   env: { KEY: 'sk-bench' },
 });

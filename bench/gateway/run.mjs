@@ -3,12 +3,15 @@
 // (routing, limits, budgets and trace logging on), measured A B A B on loopback.
 // Usage: node bench/gateway/run.mjs [--duration 10] [--rounds 2] [--soak 600] [--no-build] [--json]
 //          [--portkey /path/to/node_modules/@portkey-ai/gateway/build/start-server.js]
-import { execFileSync, fork } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { benchRoutesYaml } from './fixtures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -26,14 +29,10 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const rounds = Number(values.rounds);
 if (!values['no-build']) {
-  process.stderr.write('building the gateway (tsc -b packages/gateway)…\n');
+  process.stderr.write('building the CLI and gateway (tsc -b packages/cli)…\n');
   execFileSync(
     process.execPath,
-    [
-      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-b',
-      join(root, 'packages', 'gateway'),
-    ],
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(root, 'packages', 'cli')],
     { cwd: root, stdio: 'inherit' },
   );
 }
@@ -77,6 +76,66 @@ async function procStats(pid) {
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))[1]);
   // Clock ticks are 1/100 s on Linux; report microseconds like process.cpuUsage.
   return { cpu: { user: ticks * 10_000, system: 0 }, rss: rssKb * 1024 };
+}
+
+/**
+ * `cairn gateway --config` as users run it, with the bench route (two-target fallback, limits and
+ * budgets high enough never to trigger, trace logging to the fake provider). Started the way the
+ * CLI re-runs itself to serve (its V8 flags and malloc settings), so this child is the one
+ * serving; its CPU and RSS are read from /proc, and its warnings about dropped log records from
+ * its stderr.
+ */
+async function startCairn(upstreamPort) {
+  const { gatewayV8Flags, mallocEnvFor } = await import(
+    '../../packages/cli/dist/server-launcher.js'
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-gateway-bench-'));
+  const config = join(dir, 'gateway.yaml');
+  writeFileSync(config, benchRoutesYaml(`http://127.0.0.1:${upstreamPort}`));
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      ...gatewayV8Flags,
+      join(root, 'packages', 'cli', 'bin', 'cairn.js'),
+      'gateway',
+      '--config',
+      config,
+      '--port',
+      String(port),
+      '--tracking-uri',
+      `http://127.0.0.1:${upstreamPort}`,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...mallocEnvFor(), KEY: 'sk-bench-key-0000000000' },
+    },
+  );
+  const cairn = { child, port, dropped: 0, dir };
+  child.stderr.on('data', (data) => {
+    const text = String(data);
+    process.stderr.write(text);
+    const dropped = /(\d+) record\(s\) dropped/.exec(text);
+    if (dropped) cairn.dropped += Number(dropped[1]);
+  });
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`cairn gateway exited with ${code}`)));
+    child.stdout.on('data', (data) => {
+      if (String(data).includes('listening on')) resolve();
+    });
+  });
+  return cairn;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function startPortkey(path, upstreamPort) {
@@ -191,16 +250,13 @@ async function measure(name, port, child, headers = {}, streaming = true) {
     cpuPerRequestUs: cpuMicros / Math.max(1, c64.total),
     rssMb: after.rss / 1e6,
     failures: c64.non2xx + c64.errors + c1.failed + (ttfb.failed ?? 0),
-    dropped: after.dropped,
   };
 }
 
 const provider = await start('fake-provider.mjs');
 const bare = await start('bare-proxy.mjs', [String(provider.port)]);
 const jsonProxy = await start('json-proxy.mjs', [String(provider.port)]);
-// With the V8 flags a serving `cairn gateway` re-runs itself with (packages/cli/src/server-launcher.ts).
-const { gatewayV8Flags } = await import('../../packages/cli/dist/server-launcher.js');
-const cairn = await start('cairn-gateway.mjs', [String(provider.port)], [...gatewayV8Flags]);
+const cairn = await startCairn(provider.port);
 const portkey = values.portkey ? await startPortkey(values.portkey, provider.port) : undefined;
 // Warm up JITs, heaps and keep-alive pools at the measured load before measuring: a shorter,
 // lighter warm-up left the first measured round of the bare proxy ~40% slower than the next.
@@ -239,7 +295,14 @@ if (soakSeconds > 0) {
   }
   await loading;
 }
-for (const { child } of [provider, bare, jsonProxy, cairn, ...(portkey ? [portkey] : [])])
+// Cairn first, while the provider still takes its last log upload.
+const cairnExited = new Promise((resolve) =>
+  cairn.child.removeAllListeners('exit').once('exit', resolve),
+);
+cairn.child.kill();
+await cairnExited;
+rmSync(cairn.dir, { recursive: true });
+for (const { child } of [provider, bare, jsonProxy, ...(portkey ? [portkey] : [])])
   child.removeAllListeners('exit').kill();
 
 const median = (rows, key) => {
@@ -325,9 +388,7 @@ if (values.json) {
   console.log('|---|---|---|');
   for (const [name, value, met] of checks)
     console.log(`| ${name} | ${fmt(value, 3)} | ${met ? 'yes' : 'NO'} |`);
-  console.log(
-    `\nlog records dropped by the gateway: ${results.cairn.map((row) => row.dropped).join(', ')}`,
-  );
+  console.log(`\nlog records the gateway warned it dropped: ${cairn.dropped}`);
   if (soak.length > 0) {
     const trace = soak.map((mb) => mb.toFixed(0)).join(' ');
     console.log(`soak ${soakSeconds} s at c=64, Cairn RSS every 10 s (MB): ${trace}`);
