@@ -5,12 +5,13 @@
 //          [--portkey /path/to/node_modules/@portkey-ai/gateway/build/start-server.js]
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { freePort } from '../lib/cairn-server.mjs';
 import { benchRoutesYaml } from './fixtures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,7 +87,7 @@ async function procStats(pid) {
  * its stderr.
  */
 async function startCairn(upstreamPort) {
-  const { gatewayV8Flags, mallocEnvFor } = await import(
+  const { gatewayV8Flags, mallocEnvOf } = await import(
     '../../packages/cli/dist/server-launcher.js'
   );
   const dir = mkdtempSync(join(tmpdir(), 'cairn-gateway-bench-'));
@@ -108,7 +109,7 @@ async function startCairn(upstreamPort) {
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...mallocEnvFor(), KEY: 'sk-bench-key-0000000000' },
+      env: { ...process.env, ...mallocEnvOf('gateway'), KEY: 'sk-bench-key-0000000000' },
     },
   );
   const cairn = { child, port, dropped: 0, dir };
@@ -125,17 +126,6 @@ async function startCairn(upstreamPort) {
     });
   });
   return cairn;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startPortkey(path, upstreamPort) {

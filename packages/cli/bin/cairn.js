@@ -8,7 +8,7 @@ const launcher =
     ? await import('../dist/server-launcher.js')
     : undefined;
 if (launcher?.shouldRelaunch(command, process.argv.slice(3))) {
-  launcher.relaunchWithServerFlags(launcher.v8FlagsFor(command));
+  launcher.relaunchWithServerFlags(launcher.v8FlagsFor(command), launcher.mallocEnvOf(command));
 } else {
   // Before any start-up work, so that no collection drops nextTick's shapes (src/tick-shape.ts).
   if (launcher) (await import('../dist/tick-shape.js')).pinTickShape();

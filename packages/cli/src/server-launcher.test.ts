@@ -12,6 +12,7 @@ import {
   hasSemiSpaceFlag,
   isInspecting,
   mallocEnvFor,
+  mallocEnvOf,
   requestedWorkers,
   serverV8Flags,
   shouldRelaunch,
@@ -48,6 +49,11 @@ describe('server launcher decisions', () => {
   it("adds the server's malloc settings that the environment does not set", () => {
     expect(mallocEnvFor({})).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' });
     expect(mallocEnvFor({ MALLOC_ARENA_MAX: '8' })).toEqual({ MALLOC_MMAP_THRESHOLD_: '65536' });
+  });
+
+  it('re-runs the server with those malloc settings and the gateway with none', () => {
+    expect(mallocEnvOf('server', {})).toEqual(mallocEnvFor({}));
+    expect(mallocEnvOf('gateway', {})).toEqual({});
   });
 
   it('relaunches a serving gateway, not --check nor the keys subcommands', () => {

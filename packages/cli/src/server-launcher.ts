@@ -59,6 +59,18 @@ export function mallocEnvFor(env: NodeJS.ProcessEnv = process.env): Record<strin
   );
 }
 
+/**
+ * The malloc settings `command` is re-run with: the server's, and none for the gateway, whose RSS
+ * under load they raised (c=64 on the gateway bench, two pairs: 124 and 133 MB with them, 104
+ * and 106 MB with glibc's own).
+ */
+export function mallocEnvOf(
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  return command === 'gateway' ? {} : mallocEnvFor(env);
+}
+
 /** Marks the re-run server or gateway process, so it knows its parent is the launcher. */
 const launchedEnv = 'CAIRN_SERVER_LAUNCHED';
 
@@ -142,16 +154,19 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
 const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
 
 /**
- * Re-runs this script (`process.argv`) in a child Node with the V8 flags given, sharing
- * stdio, and mirrors it: signals sent to this process are passed on once, and this process ends
+ * Re-runs this script (`process.argv`) in a child Node with the V8 flags and malloc settings
+ * given, sharing stdio, and mirrors it: signals sent to this process are passed on once, and this process ends
  * with the child's exit code or signal. The child runs in its own process group so a terminal's
  * Ctrl-C reaches it exactly once (through here, not twice), and it stops itself when this
  * launcher disappears (an IPC channel closes), so `kill -9` of the launcher leaves no server behind.
  */
-export function relaunchWithServerFlags(flags: readonly string[] = serverV8Flags): ChildProcess {
+export function relaunchWithServerFlags(
+  flags: readonly string[] = serverV8Flags,
+  mallocEnv: Record<string, string> = mallocEnvFor(process.env),
+): ChildProcess {
   const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...mallocEnvFor(process.env), [launchedEnv]: '1' },
+    env: { ...process.env, ...mallocEnv, [launchedEnv]: '1' },
     detached: true,
   });
   const pass = (signal: NodeJS.Signals) => () => {
