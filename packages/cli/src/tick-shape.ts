@@ -8,7 +8,7 @@ import { executionAsyncResource } from 'node:async_hooks';
  * server's start-up, V8 drops that chain and the inline caches in `nextTick` that recorded it;
  * they then go megamorphic, and every later `nextTick` (node:http and streams make ~10 per
  * proxied call) defines the entry's properties through V8's slow path. Measured on the gateway
- * bench: `nextTick` 0.3 → 3.2 µs per call when that happened, and ~10% more CPU per call overall.
+ * bench: `nextTick` 0.3 → 3.2 µs per call when that happened, ~4% of the whole call.
  * One live entry keeps the chain, so the caches stay monomorphic.
  */
 export function pinTickShape(): void {
