@@ -129,7 +129,6 @@ async function startCairn(upstreamPort) {
 }
 
 async function startPortkey(path, upstreamPort) {
-  const { spawn } = await import('node:child_process');
   const port = 18_787;
   const child = spawn(process.execPath, [path, `--port=${port}`, '--headless'], {
     stdio: 'ignore',

@@ -18,12 +18,14 @@ export function dispatchedPost(agent: Agent): BufferedPost {
         return;
       }
       const target = targetOf(url);
-      let sent = headers;
-      // Credentials in a base URL (http://user:pass@host) become Basic auth, as http.request does.
-      if (target.authorization && sent.authorization === undefined)
-        sent = { ...headers, authorization: target.authorization };
       agent.dispatch(
-        { origin: target.origin, path: target.path, method: 'POST', headers: sent, body },
+        {
+          origin: target.origin,
+          path: target.path,
+          method: 'POST',
+          headers: withCredentials(headers, target),
+          body,
+        },
         new BufferingHandler(resolve, reject, signal),
       );
     });
@@ -116,6 +118,19 @@ export interface DispatchTarget {
   origin: string;
   path: string;
   authorization?: string;
+}
+
+/**
+ * `headers` plus the Basic auth of credentials in the URL (http://user:pass@host), as
+ * http.request sends them, unless the caller set an authorization header itself.
+ */
+export function withCredentials(
+  headers: Record<string, string>,
+  target: DispatchTarget,
+): Record<string, string> {
+  return target.authorization && headers.authorization === undefined
+    ? { ...headers, authorization: target.authorization }
+    : headers;
 }
 
 const targets = new Map<string, DispatchTarget>();

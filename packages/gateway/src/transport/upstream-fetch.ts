@@ -4,7 +4,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { BodyChunks } from './body-chunks.js';
 import { bufferedPost } from './buffered-post.js';
 import { acceptsCancelSignal, type CancelSignal } from './cancel-signal.js';
-import { abortError, dispatchedPost, targetOf } from './dispatched-post.js';
+import { abortError, dispatchedPost, targetOf, withCredentials } from './dispatched-post.js';
 import { headerValue } from './header-value.js';
 
 /** Connection-pool options of createUpstreamFetch. */
@@ -50,8 +50,6 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
           : (init.headers as Record<string, string>);
       for (const name in given) headers[name.toLowerCase()] = String(given[name]);
     }
-    if (target.authorization && headers.authorization === undefined)
-      headers.authorization = target.authorization;
     const signal = (init.signal ?? undefined) as CancelSignal | undefined;
     if (signal?.aborted) throw abortError(signal);
     try {
@@ -59,7 +57,7 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): typeof 
         origin: target.origin,
         path: target.path,
         method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers,
+        headers: withCredentials(headers, target),
         body: (init.body ?? undefined) as string | Uint8Array | undefined,
         signal: signal as AbortSignal | undefined,
       });
