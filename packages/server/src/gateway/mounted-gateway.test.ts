@@ -167,7 +167,15 @@ describe.each(testBackends())('gateway mounted in the server on $name', (backend
       },
     });
 
-    const status = await app.inject({ method: 'GET', url: '/api/2.0/cairn/gateway/status' });
+    // A batch is counted once all of it is stored, a moment after its first traces show.
+    const readStatus = () => app.inject({ method: 'GET', url: '/api/2.0/cairn/gateway/status' });
+    await expect
+      .poll(async () => (await readStatus()).json().received?.records, {
+        timeout: 5000,
+        interval: 25,
+      })
+      .toBe(3);
+    const status = await readStatus();
     expect(status.statusCode).toBe(200);
     const body = status.json();
     expect(body).toMatchObject({
